@@ -1,0 +1,158 @@
+"""The app factory: one `AsyncApp` with every listener registered, used by `nlsbot serve`,
+`nlsbot socket`, the shell and the tests alike."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+import handlers
+from bot.deps import Deps
+from bot.i18n import Translator, resolve_locale
+from bot.services import members, prefs
+from bot.services.deliveries import first_delivery
+from handlers.context import Ctx
+from handlers.support import tell
+
+log = logging.getLogger(__name__)
+LOCAL_TOKEN = "xoxb-local-shell"
+DB_ERRORS = (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError)
+
+
+def web_client(deps: Deps, *, token: str | None = None) -> AsyncWebClient:
+    """The Web API client every outbound call uses: `SLACK_API_URL`, retries on connection
+    errors, 429 (honouring Retry-After) and 5xx, and a timeout well under Slack's patience."""
+    return AsyncWebClient(
+        token=token or deps.settings.slack_bot_token or LOCAL_TOKEN,
+        base_url=deps.settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWebClient | None = None) -> AsyncApp:
+    app = AsyncApp(
+        client=client or web_client(deps),
+        signing_secret=signing_secret or deps.settings.slack_signing_secret or "",
+        request_verification_enabled=True,
+        raise_error_for_unhandled_request=True,
+    )
+    background: set[asyncio.Task[None]] = set()
+
+    @app.middleware
+    async def request_context(req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
+        event_id = req.body.get("event_id")
+        try:
+            if event_id and not await _first_time(deps, f"event:{event_id}"):
+                return BoltResponse(status=200, body="")  # a Slack retry of an event we already handled
+            ctx, stale = await _load_context(deps, req.context.user_id)
+        except DB_ERRORS:
+            log.warning("database unavailable while loading request context", exc_info=True)
+            return _unavailable(req, deps.translator())
+        req.context["nls"] = ctx
+        response = await next()
+        if stale and ctx.user_id:
+            task = asyncio.create_task(_refresh_profile(deps, req.context.client, ctx.user_id))
+            background.add(task)
+            task.add_done_callback(background.discard)
+        return response
+
+    @app.error
+    async def on_error(
+        error: Exception, body: dict[str, Any], client: AsyncWebClient, context: Any, respond: Any
+    ) -> Any:
+        from slack_bolt.error import BoltUnhandledRequestError
+
+        ctx: Ctx | None = context.get("nls")
+        t = ctx.t if ctx else deps.translator()
+        if isinstance(error, BoltUnhandledRequestError):
+            log.warning("unhandled request: %s", _describe(body))
+            return BoltResponse(status=200, body="")
+        is_db = isinstance(error, DB_ERRORS)
+        log.error("listener failed: %s", _describe(body), exc_info=not is_db)
+        message = t("errors.db_unavailable") if is_db else t("errors.unexpected")
+        try:
+            await tell(body, client, message, respond=respond)
+        except Exception:  # the user could not be told; the log above is what remains
+            log.warning("could not tell the user about a failure", exc_info=True)
+        return None
+
+    handlers.register(app)
+    return app
+
+
+async def _first_time(deps: Deps, key: str) -> bool:
+    async with deps.db.transaction() as session:
+        return await first_delivery(session, key, deps.now())
+
+
+async def _load_context(deps: Deps, user_id: str | None) -> tuple[Ctx, bool]:
+    """One short read: the actor's directory entry and language. Runs before every listener,
+    so it must stay cheap (two primary-key/unique lookups)."""
+    actor = pref = None
+    if user_id:
+        async with deps.db.reader() as session:
+            actor = await members.get_member(session, user_id)
+            pref = await prefs.get_pref(session, user_id)
+    locale = resolve_locale(
+        pref.locale if pref else None, pref.slack_locale if pref else None, deps.settings.nls_locale
+    )
+    ctx = Ctx(deps=deps, user_id=user_id, actor=actor, t=Translator(locale))
+    return ctx, bool(user_id) and prefs.profile_is_stale(pref, deps.now())
+
+
+async def _refresh_profile(deps: Deps, client: AsyncWebClient, user_id: str) -> None:
+    """Cache the person's Slack locale and time zone (used for language and reminder hours).
+    Runs after the acknowledgement; a failure only means we try again next time."""
+    try:
+        answer = await client.users_info(user=user_id, include_locale=True)
+        user = answer.get("user") or {}
+        async with deps.db.transaction() as session:
+            await prefs.store_profile(session, user_id, locale=user.get("locale"), tz=user.get("tz"), now=deps.now())
+    except Exception:
+        log.info("profile refresh failed for a user", exc_info=True)
+
+
+def _unavailable(req: AsyncBoltRequest, t: Translator) -> BoltResponse:
+    """Answer within Slack's 3 seconds even when the database is down: the user is told to try
+    again (commands and buttons show the text; events are simply acknowledged)."""
+    import json
+
+    if req.body.get("type") == "view_submission":
+        first_input = next(
+            (b["block_id"] for b in req.body.get("view", {}).get("blocks", []) if b.get("type") == "input"), None
+        )
+        if first_input:
+            body = {"response_action": "errors", "errors": {first_input: t("errors.db_unavailable")}}
+            return BoltResponse(status=200, body=json.dumps(body), headers={"content-type": "application/json"})
+    if req.body.get("command") or req.body.get("type") in ("block_actions", "shortcut", "message_action"):
+        body = {"response_type": "ephemeral", "text": t("errors.db_unavailable")}
+        return BoltResponse(status=200, body=json.dumps(body), headers={"content-type": "application/json"})
+    return BoltResponse(status=200, body="")
+
+
+def _describe(body: dict[str, Any]) -> str:
+    """What a log line may say about a request: its kind and ids, never its text or values."""
+    kind = body.get("type") or ("command" if body.get("command") else "unknown")
+    detail = body.get("command") or body.get("callback_id") or (body.get("view") or {}).get("callback_id")
+    if body.get("actions"):
+        detail = body["actions"][0].get("action_id")
+    if body.get("event"):
+        detail = body["event"].get("type")
+    return f"{kind}:{detail}"

@@ -1,0 +1,124 @@
+"""`nlsbot`: run the bot (HTTP, Socket Mode or the local shell), operate its database and jobs,
+and import/export data. With no arguments it runs the bot the way the environment allows:
+Socket Mode with an app token, HTTP with a signing secret, otherwise the local shell."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import pkgutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from bot.cli.registry import EXPORTERS, IMPORTERS
+from bot.db import Database
+from bot.deps import Deps
+from bot.errors import DomainError
+from bot.logs import configure_logging
+from bot.services.members import ImportFailed
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("nlsbot")
+
+
+def _load_feature_clis() -> None:
+    package = sys.modules[__name__]
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name not in {"registry"}:
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _load_feature_clis()
+    parser = argparse.ArgumentParser(prog="nlsbot", description="NLS Bot for the National LIP/ZIP Network")
+    sub = parser.add_subparsers(dest="command")
+
+    sub.add_parser("run", help="run the bot as configured (default): Socket Mode, HTTP, or the local shell")
+    serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz, GET /readyz")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--no-scheduler", action="store_true", help="leave scheduled jobs to `nlsbot scheduler`")
+    socket = sub.add_parser("socket", help="Socket Mode with SLACK_APP_TOKEN")
+    socket.add_argument("--no-scheduler", action="store_true")
+    sub.add_parser("scheduler", help="run only the scheduled jobs (one per deployment)")
+    shell = sub.add_parser("shell", help="talk to the bot in this terminal, no Slack workspace needed")
+    shell.add_argument("--as", dest="as_user", help="Slack user id or name to act as")
+    shell.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty directory")
+    sub.add_parser("demo", help="load clearly labelled demo data (a living sample network)")
+
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+
+    imp = sub.add_parser("import", help="import data from a file")
+    imp_sub = imp.add_subparsers(dest="what", required=True)
+    for name, (_, help_text) in sorted(IMPORTERS.items()):
+        imp_sub.add_parser(name, help=help_text).add_argument("file", type=Path)
+
+    exp = sub.add_parser("export", help="export data as CSV to standard output")
+    exp_sub = exp.add_subparsers(dest="what", required=True)
+    for name, spec in sorted(EXPORTERS.items()):
+        p = exp_sub.add_parser(name, help=spec.help)
+        if spec.arguments:
+            spec.arguments(p)
+
+    jobs = sub.add_parser("jobs", help="scheduled jobs")
+    jobs_sub = jobs.add_subparsers(dest="action", required=True)
+    jobs_sub.add_parser("list", help="jobs and their next run times")
+    run_job = jobs_sub.add_parser("run", help="run one job once, as if it were --at")
+    run_job.add_argument("name")
+    run_job.add_argument("--at", type=_iso_datetime, help="ISO date-time (default: now; local time if no offset)")
+    return parser
+
+
+def _iso_datetime(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date-time: {value!r}") from None
+
+
+def make_deps(settings: Settings, at: datetime | None = None) -> Deps:
+    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+    if at is None:
+        return Deps(settings=settings, db=db)
+    fixed = at if at.tzinfo else at.replace(tzinfo=settings.timezone)
+    return Deps(settings=settings, db=db, clock=lambda: fixed)
+
+
+async def _with_db(deps: Deps, coro_factory):
+    try:
+        await deps.db.upgrade()
+        return await coro_factory()
+    finally:
+        await deps.db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"nlsbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, interactive=args.command in (None, "run", "shell"))
+    from bot.cli import commands  # late: pulls in the app and the shell
+
+    try:
+        return asyncio.run(commands.dispatch(args, settings))
+    except SettingsError as exc:
+        print(f"nlsbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except ImportFailed as exc:
+        t = make_deps(settings).translator()
+        print(f"nlsbot: {t(exc.key, **exc.params)}", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  line {error.line}: {error.message}", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(f"nlsbot: {make_deps(settings).translator()(exc.key, **exc.params)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

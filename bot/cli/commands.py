@@ -1,0 +1,152 @@
+"""What each `nlsbot` command does. Every command upgrades the schema first (a no-op when current)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from bot.app import build_app, web_client
+from bot.cli import make_deps
+from bot.cli.registry import EXPORTERS, IMPORTERS
+from bot.deps import Deps
+from bot.runtime import Background
+from bot.settings import Settings
+from jobs import JobEnv, load_jobs
+from jobs.scheduler import build_scheduler
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command or "run"
+    if command == "run":
+        if settings.slack_app_token and settings.slack_bot_token:
+            command = "socket"
+        elif settings.slack_bot_token and settings.slack_signing_secret:
+            command = "serve"
+        else:
+            command = "shell"
+        args = argparse.Namespace(
+            command=command, host="0.0.0.0", port=3000, no_scheduler=False, as_user=None, no_demo=False
+        )
+    deps = make_deps(settings, getattr(args, "at", None))
+    try:
+        await deps.db.upgrade()
+        return await COMMANDS[command](deps, args)
+    finally:
+        await deps.db.dispose()
+
+
+async def serve(deps: Deps, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.web import create_web_app
+
+    deps.settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    app = build_app(deps)
+    background = Background(deps, app.client, scheduler=not args.no_scheduler)
+    config = uvicorn.Config(
+        create_web_app(deps, app, background),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=20,
+        lifespan="on",
+    )
+    await uvicorn.Server(config).serve()
+    return 0
+
+
+async def socket(deps: Deps, args: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    deps.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    app = build_app(deps)
+    background = Background(deps, app.client, scheduler=not args.no_scheduler)
+    await background.start()
+    handler = AsyncSocketModeHandler(app, deps.settings.slack_app_token)
+    try:
+        await handler.start_async()
+    finally:
+        await background.stop()
+    return 0
+
+
+async def scheduler(deps: Deps, args: argparse.Namespace) -> int:
+    env = JobEnv(deps=deps, client=web_client(deps))
+    sched = build_scheduler(env)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    sched.start()
+    print(f"scheduler running {len(sched.get_jobs())} jobs; Ctrl-C to stop", file=sys.stderr)
+    await stop.wait()
+    sched.shutdown(wait=True)
+    return 0
+
+
+async def shell(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.shell import run_shell
+
+    return await run_shell(deps, as_user=args.as_user, load_demo=not args.no_demo)
+
+
+async def demo(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.demo import load_demo
+
+    print(await load_demo(deps))
+    return 0
+
+
+async def db(deps: Deps, args: argparse.Namespace) -> int:
+    if args.action == "current":
+        print(", ".join(sorted(await deps.db.current_revisions())) or "(empty)")
+    else:
+        print("schema is at the newest revision:", ", ".join(sorted(await deps.db.current_revisions())))
+    return 0
+
+
+async def import_(deps: Deps, args: argparse.Namespace) -> int:
+    run, _ = IMPORTERS[args.what]
+    print(await run(deps, args.file))
+    return 0
+
+
+async def export(deps: Deps, args: argparse.Namespace) -> int:
+    await EXPORTERS[args.what].run(deps, args, sys.stdout)
+    return 0
+
+
+async def jobs(deps: Deps, args: argparse.Namespace) -> int:
+    specs = load_jobs()
+    if args.action == "list":
+        env = JobEnv(deps=deps, client=web_client(deps))
+        sched = build_scheduler(env)
+        now = deps.now().astimezone(deps.settings.timezone)
+        for spec in specs.values():
+            trigger = sched.get_job(spec.name).trigger
+            next_run = trigger.get_next_fire_time(None, now)
+            when = next_run.isoformat(timespec="minutes") if next_run else "never"
+            print(f"{spec.name:<22} next {when}  {spec.description}")
+        return 0
+    if args.name not in specs:
+        print(f"nlsbot: no job named {args.name!r}; known: {', '.join(specs)}", file=sys.stderr)
+        return 2
+    env = JobEnv(deps=deps, client=web_client(deps))
+    print(f"{args.name}: {await specs[args.name].run(env, deps.now())}")
+    return 0
+
+
+COMMANDS = {
+    "serve": serve,
+    "socket": socket,
+    "scheduler": scheduler,
+    "shell": shell,
+    "demo": demo,
+    "db": db,
+    "import": import_,
+    "export": export,
+    "jobs": jobs,
+}

@@ -1,0 +1,135 @@
+"""Engine, units of work and schema upgrades.
+
+One `DATABASE_URL` picks the backend: SQLite through aiosqlite (the embedded default) or
+PostgreSQL through asyncpg. Services never open sessions or commit; callers use
+`Database.transaction()` (a write, committed at the end of the block) or `Database.reader()`.
+
+SQLite details that matter for correctness:
+- pysqlite's legacy transaction handling would not emit BEGIN before a SELECT, so we take over
+  and emit it ourselves: writes use ``BEGIN IMMEDIATE`` (the write lock is taken up front, so a
+  read-then-write transaction never fails to upgrade its lock), reads a deferred ``BEGIN``.
+- WAL is a property of the file, set by the first connection that finds it unset; each
+  connection gets foreign keys and a busy timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def async_url(url: str) -> str:
+    """Map a plain URL to its async driver (`sqlite://` → aiosqlite, `postgresql://` → asyncpg)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    parsed = make_url(url)
+    if parsed.drivername == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    elif parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(async_url(url)).get_backend_name() == "sqlite"
+
+
+class Database:
+    """Owns the engine and hands out units of work."""
+
+    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+        self.url = async_url(url)
+        self.is_sqlite = is_sqlite(url)
+        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=10, pool_recycle=1800)
+            kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _install_sqlite_transaction_control(self.engine)
+        self._writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._writes = async_sessionmaker(self._writer_engine, expire_on_commit=False)
+        self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A write unit of work: committed if the block succeeds, rolled back if it raises."""
+        async with self._writes() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work (never blocks writers on SQLite)."""
+        async with self._reads() as session, session.begin():
+            yield session
+
+    async def ping(self) -> bool:
+        try:
+            async with asyncio.timeout(3), self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    async def upgrade(self) -> None:
+        """Bring the schema to the newest migration (run at every start; a no-op when current)."""
+        async with self.engine.connect() as conn:
+            await conn.run_sync(_run_alembic, "upgrade", "heads")
+            await conn.commit()
+
+    async def current_revisions(self) -> set[str]:
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(_current_heads)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _run_alembic(connection: Connection, verb: str, target: str) -> None:
+    getattr(command, verb)(alembic_config(connection), target)
+
+
+def _current_heads(connection: Connection) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
+    return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def _install_sqlite_transaction_control(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see module docstring
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0].lower() not in ("wal", "memory"):
+            cursor.execute("PRAGMA journal_mode=WAL")  # persistent: only the file's first connection sets it
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())

@@ -1,0 +1,46 @@
+"""Domain errors carry an i18n key, so every layer can show them in the user's language.
+
+Services raise these; the transport (a Slack handler, the CLI, the shell) translates them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule said no. `key` names the message in the i18n catalogs; `params` fill it in.
+
+    `field` optionally names the modal input the error belongs to, so a view submission can
+    show it inline next to that input.
+    """
+
+    key: str = "errors.generic"
+
+    def __init__(self, key: str | None = None, *, field: str | None = None, **params: Any) -> None:
+        self.key = key or self.key
+        self.params = params
+        self.field = field
+        super().__init__(f"{self.key} {params}" if params else self.key)
+
+
+class NotFound(DomainError):
+    key = "errors.not_found"
+
+
+class NotAllowed(DomainError):
+    key = "errors.not_allowed"
+
+
+class Invalid(DomainError):
+    key = "errors.invalid"
+
+
+class Conflict(DomainError):
+    key = "errors.conflict"
+
+
+class NotInDirectory(NotAllowed):
+    """The Slack user is not in the membership directory; the message says whom to ask."""
+
+    key = "errors.not_in_directory"

@@ -1,0 +1,131 @@
+"""The outbound-message ledger: every message the bot owes someone is recorded under a unique
+key before it is sent, so an occasion (a reminder, a digest, a ballot reminder) happens once.
+
+The sender (`bot.sender`) claims due rows, sends them, and records the outcome. A failure is
+retried with backoff and, after `MAX_ATTEMPTS`, kept as `failed` for operators, never dropped.
+A row left `sending` by a process that died mid-send is retried after `IN_DOUBT_AFTER`: Slack
+offers no idempotency key, so in that rare window we prefer a possible duplicate to a loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.sql import insert_if_absent
+from models import OutboundMessage, SendStatus
+
+MAX_ATTEMPTS = 8
+IN_DOUBT_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    key: str
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]] | None
+    thread_ts: str | None
+    attempts: int
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    channel: str,
+    text: str,
+    now: datetime,
+    blocks: list[dict[str, Any]] | None = None,
+    thread_ts: str | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Record a message to send; False if one with this key was already recorded (sent or not)."""
+    inserted = await insert_if_absent(
+        session,
+        OutboundMessage,
+        {
+            "key": key[:255],
+            "channel": channel,
+            "text": text,
+            "blocks": blocks,
+            "thread_ts": thread_ts,
+            "status": SendStatus.PENDING,
+            "attempts": 0,
+            "not_before": not_before or now,
+            "created_at": now,
+        },
+        ["key"],
+    )
+    return inserted is not None
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, limit: int = 200, keys: list[str] | None = None
+) -> list[Outgoing]:
+    """Mark up to `limit` due messages as being sent by this caller and return them.
+
+    On PostgreSQL `FOR UPDATE SKIP LOCKED` lets two senders share the work without overlap; on
+    SQLite the write transaction (BEGIN IMMEDIATE) already serialises claimers.
+    """
+    due = or_(
+        (OutboundMessage.status == SendStatus.PENDING) & (OutboundMessage.not_before <= now),
+        (OutboundMessage.status == SendStatus.SENDING) & (OutboundMessage.claimed_at < now - IN_DOUBT_AFTER),
+    )
+    query = select(OutboundMessage.id).where(due).order_by(OutboundMessage.not_before, OutboundMessage.id)
+    if keys is not None:
+        query = query.where(OutboundMessage.key.in_(keys))
+    ids = list((await session.execute(query.limit(limit).with_for_update(skip_locked=True))).scalars())
+    if not ids:
+        return []
+    rows = (
+        await session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(ids))
+            .values(status=SendStatus.SENDING, claimed_at=now, attempts=OutboundMessage.attempts + 1)
+            .returning(OutboundMessage)
+        )
+    ).scalars()
+    claimed = [Outgoing(r.id, r.key, r.channel, r.text, r.blocks, r.thread_ts, r.attempts) for r in rows]
+    return sorted(claimed, key=lambda o: ids.index(o.id))
+
+
+async def mark_sent(session: AsyncSession, message_id: int, *, slack_ts: str | None, now: datetime) -> None:
+    await session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id)
+        .values(status=SendStatus.SENT, sent_at=now, slack_ts=slack_ts, last_error=None)
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+async def mark_failed_attempt(
+    session: AsyncSession, message: Outgoing, *, error: str, now: datetime, retry_after: float | None = None
+) -> SendStatus:
+    """Put a message back for a later try (or give up after MAX_ATTEMPTS, visibly)."""
+    final = message.attempts >= MAX_ATTEMPTS
+    delay = timedelta(seconds=retry_after) if retry_after else backoff(message.attempts)
+    status = SendStatus.FAILED if final else SendStatus.PENDING
+    await session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message.id)
+        .values(status=status, last_error=error[:200], not_before=now + delay)
+    )
+    return status
+
+
+async def counts_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status))
+    return {status.value: n for status, n in rows.all()}
+
+
+async def was_recorded(session: AsyncSession, key: str) -> bool:
+    return (await session.execute(select(OutboundMessage.id).where(OutboundMessage.key == key))).first() is not None

@@ -1,0 +1,53 @@
+"""Per-user preferences: language choice and the Slack profile facts we cache (locale, time zone)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import Invalid
+from bot.i18n import LOCALES, normalise_locale
+from models import UserPref
+
+PROFILE_TTL = timedelta(days=7)
+
+
+async def get_pref(session: AsyncSession, slack_user_id: str) -> UserPref | None:
+    return await session.get(UserPref, slack_user_id)
+
+
+async def _pref(session: AsyncSession, slack_user_id: str) -> UserPref:
+    pref = await session.get(UserPref, slack_user_id)
+    if pref is None:
+        pref = UserPref(slack_user_id=slack_user_id)
+        session.add(pref)
+    return pref
+
+
+async def choose_locale(session: AsyncSession, slack_user_id: str, choice: str) -> str:
+    locale = normalise_locale(choice)
+    if locale is None:
+        raise Invalid("prefs.lang_usage", choices=" | ".join(LOCALES))
+    (await _pref(session, slack_user_id)).locale = locale
+    return locale
+
+
+def profile_is_stale(pref: UserPref | None, now: datetime) -> bool:
+    return pref is None or pref.profile_fetched_at is None or now - pref.profile_fetched_at > PROFILE_TTL
+
+
+async def store_profile(
+    session: AsyncSession, slack_user_id: str, *, locale: str | None, tz: str | None, now: datetime
+) -> None:
+    pref = await _pref(session, slack_user_id)
+    pref.slack_locale, pref.tz, pref.profile_fetched_at = locale, tz, now
+
+
+async def mark_welcomed(session: AsyncSession, slack_user_id: str, now: datetime) -> bool:
+    """Record the first welcome; True only for the call that recorded it."""
+    pref = await _pref(session, slack_user_id)
+    if pref.welcomed_at is not None:
+        return False
+    pref.welcomed_at = now
+    return True

@@ -1,0 +1,40 @@
+"""Small SQL helpers that must behave the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+
+def _insert_for(session: AsyncSession, table: Table) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+async def insert_if_absent(
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    values: dict[str, Any],
+    conflict_columns: Sequence[str],
+    returning: str = "id",
+    where: Any = None,
+) -> Any | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING <col>: the returned value if this call inserted
+    the row, None if a row with the same key already existed.
+
+    Success is read from RETURNING, never from rowcount (psycopg reports -1 for this statement),
+    and the unique key in the database decides, so concurrent callers cannot both win.
+    """
+    table: Table = model.__table__  # type: ignore[assignment]
+    stmt = (
+        _insert_for(session, table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(conflict_columns), index_where=where)
+        .returning(table.c[returning])
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

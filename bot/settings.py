@@ -1,0 +1,102 @@
+"""Settings from the environment and `.env`, validated once at start.
+
+A misconfigured deployment should fail with one line that names the setting, never with a
+traceback from deep inside a driver, so `load_settings` turns pydantic's errors into
+`SettingsError` with a readable message.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("en", "fr")
+DEFAULT_DATABASE_URL = "sqlite:///nlsbot.sqlite3"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    nls_timezone: str = Field(default="America/Toronto", alias="NLS_TIMEZONE")
+    nls_locale: str = Field(default="en", alias="NLS_LOCALE")
+    # Operational knobs; defaults suit one workspace of a few hundred people.
+    network_channel: str | None = Field(default=None, alias="NLS_NETWORK_CHANNEL")
+    send_rate_per_second: float = Field(default=5.0, gt=0, le=50, alias="NLS_SEND_RATE")
+    log_level: str = Field(default="INFO", alias="NLS_LOG_LEVEL")
+    db_pool_size: int = Field(default=10, ge=1, le=100, alias="NLS_DB_POOL_SIZE")
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("nls_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as America/Toronto)") from exc
+        return value
+
+    @field_validator("nls_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        value = value.lower()[:2]
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @cached_property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.nls_timezone)
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    def require(self, *names: str) -> None:
+        """Fail with one clear line if a mode needs a setting that is not set."""
+        missing = [name for name in names if not getattr(self, name.lower())]
+        if missing:
+            raise SettingsError(f"{', '.join(missing)} must be set for this command (see README: Settings)")
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        field = Settings.model_fields.get(name)
+        env_name = field.alias if field is not None and field.alias else name.upper()
+        raise SettingsError(f"{env_name}: {str(first['msg']).removeprefix('Value error, ')}") from None

@@ -1,0 +1,54 @@
+"""HTTP mode: an ASGI app with all Slack traffic on `POST /slack/events`, `GET /healthz`
+(the process is up) and `GET /readyz` (the database answers)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.deps import Deps
+from bot.runtime import Background
+
+log = logging.getLogger(__name__)
+
+
+def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = None) -> Starlette:
+    slack = AsyncSlackRequestHandler(app)
+
+    async def events(request: Request) -> Response:
+        return await slack.handle(request)
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        if await deps.db.ping():
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "database unavailable"}, status_code=503)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if background is not None:
+            await background.start()
+        try:
+            yield
+        finally:
+            if background is not None:
+                await background.stop()
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,92 @@
+"""Helpers every listener shares: telling the user something privately where they are, and
+turning domain errors into messages (ephemeral text, or inline modal errors)."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.common import Reply
+from bot.errors import DomainError
+from bot.i18n import Translator
+
+log = logging.getLogger(__name__)
+
+
+def explain(error: DomainError, t: Translator) -> str:
+    return t(error.key, **error.params)
+
+
+async def tell(body: dict[str, Any], client: AsyncWebClient, message: str | Reply, *, respond: Any = None) -> None:
+    """Answer the user privately in the place they acted: through `response_url` when Slack gave
+    one, as an ephemeral message in the channel, or else in their DM with the bot."""
+    reply = message if isinstance(message, Reply) else Reply(text=message)
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    if respond is not None and (body.get("response_url") or body.get("response_urls")):
+        await respond(**reply.as_message(), response_type="ephemeral", replace_original=False)
+        return
+    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    if channel and not channel.startswith("D"):
+        await client.chat_postEphemeral(channel=channel, user=user, **reply.as_message())
+    else:
+        await client.chat_postMessage(channel=user, **reply.as_message())
+
+
+Listener = Callable[..., Awaitable[None]]
+
+
+def _call(listener: Listener, args: AsyncArgs) -> Awaitable[None]:
+    """Call `listener` with the arguments it names, as Bolt would (our `nls` context included)."""
+    names = inspect.signature(listener).parameters
+    return listener(**{n: getattr(args, n) if hasattr(args, n) else args.context.get(n) for n in names})
+
+
+def domain_errors(listener: Listener) -> Listener:
+    """For actions, shortcuts and commands: a DomainError becomes a private message to the user
+    (acknowledging first if the listener had not yet), and nothing else happens."""
+
+    async def guarded(args: AsyncArgs) -> None:
+        try:
+            await _call(listener, args)
+        except DomainError as error:
+            if args.ack.response is None:
+                await args.ack()
+            t = args.context["nls"].t
+            await tell(args.body, args.client, explain(error, t), respond=args.respond)
+
+    guarded.__name__ = listener.__name__
+    return guarded
+
+
+def form_errors(listener: Listener) -> Listener:
+    """For view submissions: a DomainError naming a `field` (an input block_id) is shown inline
+    in the modal, keeping what the user typed; one without a field goes to the first input."""
+
+    async def guarded(args: AsyncArgs) -> None:
+        try:
+            await _call(listener, args)
+        except DomainError as error:
+            message = explain(error, args.context["nls"].t)
+            block_id = error.field or first_input_block(args.body)
+            if args.ack.response is not None:
+                await tell(args.body, args.client, message)
+            elif block_id:
+                await args.ack(response_action="errors", errors={block_id: message[:2000]})
+            else:
+                await args.ack()
+                await tell(args.body, args.client, message)
+
+    guarded.__name__ = listener.__name__
+    return guarded
+
+
+def first_input_block(body: dict[str, Any]) -> str | None:
+    for block in body.get("view", {}).get("blocks", []):
+        if block.get("type") == "input":
+            return block.get("block_id")
+    return None

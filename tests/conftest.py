@@ -1,0 +1,147 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), the local Slack Web API server, and the
+bot itself served over HTTP by uvicorn on loopback.
+
+Every test that takes `database_url` (directly or through `deps`/`bot`) runs once per backend
+in `NLS_TEST_BACKENDS` (default: `sqlite,postgresql`)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.app import build_app
+from bot.db import Database
+from bot.deps import Deps
+from bot.localslack.server import LocalSlack, MethodSpec
+from bot.runtime import Background
+from bot.settings import Settings
+from bot.web import create_web_app
+from tests.support.databases import PostgresDatabase, SqliteTemplate, postgres_reachable
+from tests.support.slackbot import SIGNING_SECRET, BotClient
+
+BACKENDS = [b.strip() for b in os.environ.get("NLS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
+SHARED_SLACK = Path(__file__).resolve().parents[2] / "shared" / "slack"
+_pg_problem: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _pg_problem
+    if "postgresql" in BACKENDS:
+        _pg_problem = postgres_reachable()
+        if _pg_problem and os.environ.get("CI") == "true":
+            pytest.exit(f"PostgreSQL is required under CI and unreachable: {_pg_problem}", returncode=1)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    pg = "unreachable: " + _pg_problem if _pg_problem else "ok"
+    return f"nlsbot backends: {', '.join(BACKENDS)} (postgresql {pg}); slack reference: {SHARED_SLACK.exists()}"
+
+
+class Clock:
+    """The bot's notion of now, settable by a test (None = the real time)."""
+
+    def __init__(self) -> None:
+        self.fixed: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.fixed or datetime.now(UTC)
+
+    def set(self, value: datetime) -> None:
+        self.fixed = value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_db() -> Iterator[PostgresDatabase]:
+    database = PostgresDatabase()
+    yield database
+    database.drop()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_template").fresh(tmp_path)
+    if _pg_problem:
+        pytest.skip(f"PostgreSQL unreachable ({_pg_problem}); CI=true makes this a failure")
+    pg: PostgresDatabase = request.getfixturevalue("postgres_db")
+    pg.clean()
+    return pg.url
+
+
+def method_spec() -> MethodSpec:
+    methods = SHARED_SLACK / "methods"
+    if methods.exists():
+        return MethodSpec.from_directory(methods)
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"Slack reference data missing at {methods}")
+    return MethodSpec.builtin()
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[LocalSlack]:
+    server = await LocalSlack(spec=method_spec()).start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(database_url: str, slack: LocalSlack) -> Settings:
+    return Settings(
+        DATABASE_URL=database_url,
+        SLACK_API_URL=slack.base_url,
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        NLS_SEND_RATE=50,
+    )
+
+
+@pytest.fixture
+async def deps(settings: Settings, clock: Clock) -> AsyncIterator[Deps]:
+    db = Database(settings.database_url)
+    yield Deps(settings=settings, db=db, clock=clock)
+    await db.dispose()
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest.fixture
+async def bot(deps: Deps, slack: LocalSlack) -> AsyncIterator[BotClient]:
+    """The real app behind uvicorn on a loopback port, spoken to over HTTP."""
+    app = build_app(deps)
+    web = create_web_app(deps, app, Background(deps, app.client, scheduler=False))
+    sock = _free_socket()
+    server = uvicorn.Server(uvicorn.Config(web, log_config=None, access_log=False, lifespan="on"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = sock.getsockname()[1]
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+        yield BotClient(http=http, slack=slack)
+    server.should_exit = True
+    await task
+    sock.close()
