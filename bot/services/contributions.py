@@ -1,0 +1,105 @@
+"""How features contribute to the surfaces that gather everything: the leads' weekly digest and
+each person's App Home ("needs you"). A feature registers a contributor in its own service module;
+the digest and Home builders never import features one by one.
+
+Contributions are facts (an i18n key and its parameters), not Slack blocks, so services stay free
+of Slack and the builders render them in the reader's language. Each contributor must run a fixed
+number of queries whatever the data size (the Home is published often).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.members import Member
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of text to render: `t(key, **params)`. Params must be plain values; user-written
+    text among them is escaped by the builder."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A feature's part of a digest or of the Home: short headline numbers first, then details,
+    then a pointer to the full list when details were cut."""
+
+    order: int
+    title: Fact
+    headline: tuple[Fact, ...] = ()
+    details: tuple[Fact, ...] = ()
+    more: Fact | None = None
+
+
+@dataclass(frozen=True)
+class NeedsYou:
+    """Something a person (or their organisation) should do: vote, accept, answer, update."""
+
+    fact: Fact
+    due: datetime | None = None
+    action_id: str | None = None  # a button next to it, e.g. the poll's vote or an item's Update
+    action_label: Fact | None = None
+    value: str | None = None  # the button's value: ids only, never a grant
+
+
+DigestContributor = Callable[[AsyncSession, datetime, datetime], Awaitable[Section | None]]
+HomeContributor = Callable[[AsyncSession, Member, datetime], Awaitable[list[NeedsYou]]]
+LeadStatsContributor = Callable[[AsyncSession, datetime], Awaitable[Section | None]]
+
+DIGEST: list[DigestContributor] = []
+NEEDS_YOU: list[HomeContributor] = []
+LEAD_STATS: list[LeadStatsContributor] = []
+
+
+def digest_section(fn: DigestContributor) -> DigestContributor:
+    """Register `async def (session, since, now) -> Section | None` for the leads' digest."""
+    DIGEST.append(fn)
+    return fn
+
+
+def needs_you(fn: HomeContributor) -> HomeContributor:
+    """Register `async def (session, member, now) -> list[NeedsYou]` for a person's Home."""
+    NEEDS_YOU.append(fn)
+    return fn
+
+
+def lead_stats(fn: LeadStatsContributor) -> LeadStatsContributor:
+    """Register `async def (session, now) -> Section | None`: headline numbers for leads' Home."""
+    LEAD_STATS.append(fn)
+    return fn
+
+
+def _load_services() -> None:
+    import bot.services as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"bot.services.{info.name}")
+
+
+async def collect_digest(session: AsyncSession, since: datetime, now: datetime) -> list[Section]:
+    _load_services()
+    sections = [s for fn in DIGEST if (s := await fn(session, since, now)) is not None]
+    return sorted(sections, key=lambda s: s.order)
+
+
+async def collect_needs_you(session: AsyncSession, member: Member, now: datetime) -> list[NeedsYou]:
+    _load_services()
+    items = [item for fn in NEEDS_YOU for item in await fn(session, member, now)]
+    return sorted(items, key=lambda i: (i.due is None, i.due or now))
+
+
+async def collect_lead_stats(session: AsyncSession, now: datetime) -> list[Section]:
+    _load_services()
+    sections = [s for fn in LEAD_STATS if (s := await fn(session, now)) is not None]
+    return sorted(sections, key=lambda s: s.order)
