@@ -75,9 +75,13 @@ async def test_lang_switches_language_for_later_answers(bot, deps):
 
 async def test_unsigned_wrongly_signed_and_replayed_requests_get_401_and_change_nothing(bot, deps):
     body = payloads.slash_command(STRANGER, "lang fr", response_url=bot.slack.response_url())
-    unsigned = await bot.http.post("/slack/events", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+    unsigned = await bot.http.post(
+        "/slack/events", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     wrong = await bot.http.post("/slack/events", content=body, headers=payloads.sign(body, "not-the-secret"))
-    stale = await bot.http.post("/slack/events", content=body, headers=payloads.sign(body, bot.secret, timestamp=int(time.time()) - 301))
+    stale = await bot.http.post(
+        "/slack/events", content=body, headers=payloads.sign(body, bot.secret, timestamp=int(time.time()) - 301)
+    )
     tampered_headers = payloads.sign(body, bot.secret)
     tampered = await bot.http.post("/slack/events", content=body.replace("fr", "en"), headers=tampered_headers)
     assert [r.status_code for r in (unsigned, wrong, stale, tampered)] == [401, 401, 401, 401]

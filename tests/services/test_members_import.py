@@ -18,7 +18,10 @@ TODAY = date(2026, 1, 15)
 async def _counts(deps) -> tuple[int, int, int]:
     async with deps.db.reader() as s:
         return tuple(
-            [(await s.execute(select(func.count()).select_from(m))).scalar_one() for m in (Organisation, Person, RoleGrant)]
+            [
+                (await s.execute(select(func.count()).select_from(m))).scalar_one()
+                for m in (Organisation, Person, RoleGrant)
+            ]
         )
 
 

@@ -13,7 +13,9 @@ def test_every_english_key_has_a_french_translation_and_vice_versa():
 
 def test_translations_use_the_same_placeholders():
     en, fr = catalog("en"), catalog("fr")
-    mismatched = {k: (placeholders(en[k]), placeholders(fr[k])) for k in en if placeholders(en[k]) != placeholders(fr[k])}
+    mismatched = {
+        k: (placeholders(en[k]), placeholders(fr[k])) for k in en if placeholders(en[k]) != placeholders(fr[k])
+    }
     assert mismatched == {}
 
 

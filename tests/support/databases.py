@@ -64,7 +64,9 @@ class PostgresDatabase:
     def __init__(self) -> None:
         server = make_url(postgres_server_url())
         self.name = f"nlsbot_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        self._admin = create_engine(_sync(str(server.render_as_string(hide_password=False))), isolation_level="AUTOCOMMIT")
+        self._admin = create_engine(
+            _sync(str(server.render_as_string(hide_password=False))), isolation_level="AUTOCOMMIT"
+        )
         with self._admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{self.name}"'))
         self.url = server.set(database=self.name).render_as_string(hide_password=False)

@@ -21,7 +21,9 @@ class BotClient:
     slack: LocalSlack
     secret: str = SIGNING_SECRET
 
-    async def post(self, body: str, *, headers: dict[str, str] | None = None, retry: int | None = None) -> httpx.Response:
+    async def post(
+        self, body: str, *, headers: dict[str, str] | None = None, retry: int | None = None
+    ) -> httpx.Response:
         signed = payloads.sign(body, self.secret, retry=retry)
         return await self.http.post("/slack/events", content=body.encode(), headers={**signed, **(headers or {})})
 
@@ -61,7 +63,11 @@ class BotClient:
         """The modal the bot opened (views.open), as Slack stored it (with its id)."""
         calls = await self.slack.wait_for("views.open", timeout=timeout, count=before + 1)
         opened: Call = calls[before]
-        return next(v for v in reversed(list(self.slack.views.values())) if v.get("callback_id") == opened.args["view"].get("callback_id"))
+        return next(
+            v
+            for v in reversed(list(self.slack.views.values()))
+            if v.get("callback_id") == opened.args["view"].get("callback_id")
+        )
 
 
 def text_of(message: dict[str, Any]) -> str:
