@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -21,6 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 import handlers
 from bot.deps import Deps
 from bot.i18n import Translator, resolve_locale
+from bot.logs import note_request
 from bot.services import members, prefs
 from bot.services.deliveries import first_delivery
 from handlers.context import Ctx
@@ -57,14 +60,17 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
 
     @app.middleware
     async def request_context(req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
-        event_id = req.body.get("event_id")
+        note_request(_describe(req.body))
+        replay_key = _replay_key(req.body)
         try:
-            if event_id and not await _first_time(deps, f"event:{event_id}"):
-                return BoltResponse(status=200, body="")  # a Slack retry of an event we already handled
+            if replay_key and not await _first_time(deps, replay_key):
+                note_request(outcome="duplicate")
+                return BoltResponse(status=200, body="")  # a Slack retry or a replayed request: done already
             ctx, stale = await _load_context(deps, req.context.user_id)
         except DB_ERRORS:
-            log.warning("database unavailable while loading request context", exc_info=True)
-            return _unavailable(req, deps.translator())
+            log.warning("database unavailable while loading request context")
+            note_request(outcome="db_unavailable")
+            return apology(req.body, deps.translator(), "errors.db_unavailable")
         req.context["nls"] = ctx
         response = await next()
         if stale and ctx.user_id:
@@ -75,22 +81,24 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
 
     @app.error
     async def on_error(
-        error: Exception, body: dict[str, Any], client: AsyncWebClient, context: Any, respond: Any
-    ) -> Any:
-        from slack_bolt.error import BoltUnhandledRequestError
-
+        error: Exception, body: dict[str, Any], client: AsyncWebClient, context: Any, respond: Any, response: Any
+    ) -> BoltResponse | None:
         ctx: Ctx | None = context.get("nls")
         t = ctx.t if ctx else deps.translator()
         if isinstance(error, BoltUnhandledRequestError):
             log.warning("unhandled request: %s", _describe(body))
-            return BoltResponse(status=200, body="")
+            note_request(outcome="unhandled")
+            return apology(body, t, "errors.unknown_action")
         is_db = isinstance(error, DB_ERRORS)
-        log.error("listener failed: %s", _describe(body), exc_info=not is_db)
-        message = t("errors.db_unavailable") if is_db else t("errors.unexpected")
+        note_request(outcome="db_unavailable" if is_db else "error")
+        log.error("listener failed: %s (%s)", _describe(body), type(error).__name__, exc_info=not is_db)
+        key = "errors.db_unavailable" if is_db else "errors.unexpected"
+        if response is not None:  # not acknowledged yet: the answer goes in the acknowledgement
+            return apology(body, t, key)
         try:
-            await tell(body, client, message, respond=respond)
+            await tell(body, client, t(key), respond=respond)
         except Exception:  # the user could not be told; the log above is what remains
-            log.warning("could not tell the user about a failure", exc_info=True)
+            log.warning("could not tell the user about a failure: %s", _describe(body))
         return None
 
     handlers.register(app)
@@ -98,6 +106,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
 
 
 async def _first_time(deps: Deps, key: str) -> bool:
+    """Record a delivery key; False if it was seen before (one short write)."""
     async with deps.db.transaction() as session:
         return await first_delivery(session, key, deps.now())
 
@@ -129,22 +138,34 @@ async def _refresh_profile(deps: Deps, client: AsyncWebClient, user_id: str) -> 
         log.info("profile refresh failed for a user", exc_info=True)
 
 
-def _unavailable(req: AsyncBoltRequest, t: Translator) -> BoltResponse:
-    """Answer within Slack's 3 seconds even when the database is down: the user is told to try
-    again (commands and buttons show the text; events are simply acknowledged)."""
-    import json
-
-    if req.body.get("type") == "view_submission":
+def apology(body: dict[str, Any], t: Translator, key: str) -> BoltResponse:
+    """An answer Slack accepts within its 3 seconds when we cannot do what was asked: an inline
+    error on a modal (what the person typed stays), an ephemeral message for commands and buttons,
+    a plain acknowledgement for events."""
+    message = t(key)
+    if body.get("type") == "view_submission":
         first_input = next(
-            (b["block_id"] for b in req.body.get("view", {}).get("blocks", []) if b.get("type") == "input"), None
+            (b["block_id"] for b in (body.get("view") or {}).get("blocks", []) if b.get("type") == "input"), None
         )
         if first_input:
-            body = {"response_action": "errors", "errors": {first_input: t("errors.db_unavailable")}}
-            return BoltResponse(status=200, body=json.dumps(body), headers={"content-type": "application/json"})
-    if req.body.get("command") or req.body.get("type") in ("block_actions", "shortcut", "message_action"):
-        body = {"response_type": "ephemeral", "text": t("errors.db_unavailable")}
-        return BoltResponse(status=200, body=json.dumps(body), headers={"content-type": "application/json"})
+            return _json({"response_action": "errors", "errors": {first_input: message}})
+    if body.get("command") or body.get("type") in ("block_actions", "shortcut", "message_action"):
+        return _json({"response_type": "ephemeral", "replace_original": False, "text": message})
     return BoltResponse(status=200, body="")
+
+
+def _json(payload: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+
+
+def _replay_key(body: dict[str, Any]) -> str | None:
+    """Slack retries events with the same `event_id`; every user interaction (command, button,
+    modal submission, shortcut) carries a fresh `trigger_id`, so the same one twice is a replay."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("trigger_id"):
+        return f"trigger:{body['trigger_id']}"
+    return None
 
 
 def _describe(body: dict[str, Any]) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 CHATTY = ("slack_sdk", "slack_bolt", "aiohttp", "apscheduler", "sqlalchemy", "uvicorn", "asyncio", "alembic")
 
@@ -43,3 +46,51 @@ def configure_logging(level: str = "INFO", *, interactive: bool = False) -> None
     floor = max(logging.getLevelName(level), logging.INFO)
     for name in CHATTY:
         logging.getLogger(name).setLevel(max(floor, logging.WARNING if name != "slack_bolt" else logging.INFO))
+
+
+# --- one line per request --------------------------------------------------------------------
+
+_request: ContextVar[dict[str, Any] | None] = ContextVar("nls_request", default=None)
+request_log = logging.getLogger("nlsbot.request")
+
+
+def note_request(kind: str | None = None, *, outcome: str | None = None) -> None:
+    """Let the listener side add what it knows (request kind, outcome) to this request's log line.
+    Only kinds and ids are ever noted: never text, values, or who submitted anonymously."""
+    current = _request.get()
+    if current is None:
+        return
+    if kind:
+        current["kind"] = kind
+    if outcome:
+        current["outcome"] = outcome
+
+
+class RequestLog:
+    """ASGI middleware: one JSON line per HTTP request with its latency to the first response
+    byte (Slack's acknowledgement) and its outcome."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        fields: dict[str, Any] = {"method": scope["method"], "path": scope["path"]}
+        token = _request.set(fields)
+        started = time.perf_counter()
+
+        async def timed_send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                fields["status"] = message["status"]
+                fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, timed_send)
+        finally:
+            fields.setdefault("outcome", "ok" if fields.get("status", 500) < 400 else "rejected")
+            if scope["path"] not in ("/healthz", "/readyz"):
+                request_log.info("request", extra={"fields": fields})
+            _request.reset(token)

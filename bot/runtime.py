@@ -1,7 +1,9 @@
-"""What runs beside the listeners in one process: the scheduler (unless `--no-scheduler`)."""
+"""What runs beside the listeners in one process: the scheduler (unless `--no-scheduler`), and
+the orderly stop that lets in-flight work finish."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -11,6 +13,10 @@ from jobs import JobEnv
 from jobs.scheduler import build_scheduler
 
 log = logging.getLogger(__name__)
+DRAIN_SECONDS = 20.0
+# Bolt runs each listener after its acknowledgement in a task of this coroutine; our own
+# post-ack tasks are named below. Those are what a stop waits for.
+IN_FLIGHT = ("run_ack_function_asynchronously", "_refresh_profile", "deliver_due")
 
 
 class Background:
@@ -25,5 +31,28 @@ class Background:
 
     async def stop(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
+            self._scheduler.shutdown(wait=False)  # no new runs; running jobs are drained below
             log.info("scheduler stopped")
+        await drain_in_flight(DRAIN_SECONDS)
+
+
+def _in_flight() -> list[asyncio.Task[object]]:
+    current = asyncio.current_task()
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current and not task.done() and task.get_coro().__qualname__.split(".")[-1] in IN_FLIGHT
+    ]
+
+
+async def drain_in_flight(timeout: float) -> int:
+    """Wait (up to `timeout`) for listeners still working after their acknowledgement, so a
+    deploy or SIGTERM never cuts a vote or a submission in half; returns how many were left."""
+    pending = _in_flight()
+    if pending:
+        log.info("waiting for %d in-flight listeners", len(pending))
+        _, still = await asyncio.wait(pending, timeout=timeout)
+        if still:
+            log.warning("%d listeners still running at shutdown", len(still))
+        return len(still)
+    return 0

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.deps import Deps
+from bot.logs import RequestLog
 from bot.runtime import Background
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,11 @@ def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = No
     slack = AsyncSlackRequestHandler(app)
 
     async def events(request: Request) -> Response:
-        return await slack.handle(request)
+        try:
+            return await slack.handle(request)
+        except ValueError:  # a body Bolt cannot parse (e.g. malformed JSON in `payload`): touch nothing
+            log.warning("unparseable Slack request refused")
+            return JSONResponse({"error": "malformed request"}, status_code=400)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -44,7 +49,7 @@ def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = No
             if background is not None:
                 await background.stop()
 
-    return Starlette(
+    web = Starlette(
         routes=[
             Route("/slack/events", events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
@@ -52,3 +57,5 @@ def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = No
         ],
         lifespan=lifespan,
     )
+    web.add_middleware(RequestLog)
+    return web
