@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+MIGRATION_LOCK = 0x4E4C53  # 'NLS': the advisory lock key serialising schema upgrades
 
 
 def async_url(url: str) -> str:
@@ -88,6 +89,9 @@ class Database:
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration (run at every start; a no-op when current)."""
         async with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                # Several replicas may start at once: one migrates, the others wait and find it done.
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             await conn.run_sync(_run_alembic, "upgrade", "heads")
             await conn.commit()
 
