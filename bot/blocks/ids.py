@@ -8,3 +8,8 @@ LANG_SET = "lang_set"
 # Shortcuts (declared in manifest.yml)
 SHORTCUT_SHARE_FEEDBACK = "share_feedback"
 SHORTCUT_SAVE_RESOURCE = "save_resource"
+
+# App Home
+HOME_LANG = "home_lang"
+HOME_SEARCH = "home_search"
+HOME_SEARCH_BLOCK = "home_search_block"
