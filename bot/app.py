@@ -22,7 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import handlers
 from bot.deps import Deps
-from bot.i18n import Translator, resolve_locale
+from bot.i18n import Translator
 from bot.logs import note_request
 from bot.services import members, prefs
 from bot.services.deliveries import first_delivery
@@ -119,10 +119,7 @@ async def _load_context(deps: Deps, user_id: str | None) -> tuple[Ctx, bool]:
         async with deps.db.reader() as session:
             actor = await members.get_member(session, user_id)
             pref = await prefs.get_pref(session, user_id)
-    locale = resolve_locale(
-        pref.locale if pref else None, pref.slack_locale if pref else None, deps.settings.nls_locale
-    )
-    ctx = Ctx(deps=deps, user_id=user_id, actor=actor, t=Translator(locale))
+    ctx = Ctx(deps=deps, user_id=user_id, actor=actor, t=Translator(prefs.language(pref, deps.settings.nls_locale)))
     return ctx, bool(user_id) and prefs.profile_is_stale(pref, deps.now())
 
 

@@ -1,5 +1,5 @@
 """How features contribute to the surfaces that gather everything: the leads' weekly digest and
-each person's App Home ("needs you"). A feature registers a contributor in its own service module;
+each person's App Home ("needs you", and the "network" and "find" areas). A feature registers a contributor in its own service module;
 the digest and Home builders never import features one by one.
 
 Contributions are facts (an i18n key and its parameters), not Slack blocks, so services stay free
@@ -53,13 +53,28 @@ class NeedsYou:
     value: str | None = None  # the button's value: ids only, never a grant
 
 
+@dataclass(frozen=True)
+class HomeLink:
+    """A short entry in a Home area (a newest resource, an open nomination round), optionally with
+    a button."""
+
+    fact: Fact
+    action_id: str | None = None
+    action_label: Fact | None = None
+    value: str | None = None
+    url: str | None = None
+
+
 DigestContributor = Callable[[AsyncSession, datetime, datetime], Awaitable[Section | None]]
 HomeContributor = Callable[[AsyncSession, Member, datetime], Awaitable[list[NeedsYou]]]
 LeadStatsContributor = Callable[[AsyncSession, datetime], Awaitable[Section | None]]
+HomeAreaContributor = Callable[[AsyncSession, Member | None, datetime], Awaitable[list[HomeLink]]]
+HOME_AREAS = ("network", "find")
 
 DIGEST: list[DigestContributor] = []
 NEEDS_YOU: list[HomeContributor] = []
 LEAD_STATS: list[LeadStatsContributor] = []
+HOME: dict[str, list[HomeAreaContributor]] = {area: [] for area in HOME_AREAS}
 
 
 def digest_section(fn: DigestContributor) -> DigestContributor:
@@ -78,6 +93,19 @@ def lead_stats(fn: LeadStatsContributor) -> LeadStatsContributor:
     """Register `async def (session, now) -> Section | None`: headline numbers for leads' Home."""
     LEAD_STATS.append(fn)
     return fn
+
+
+def home_area(area: str) -> Callable[[HomeAreaContributor], HomeAreaContributor]:
+    """Register `async def (session, member_or_None, now) -> list[HomeLink]` for a Home area:
+    "network" (e.g. open nomination rounds) or "find" (e.g. the newest resources)."""
+    if area not in HOME_AREAS:
+        raise ValueError(f"unknown Home area {area!r}; use one of {HOME_AREAS}")
+
+    def decorate(fn: HomeAreaContributor) -> HomeAreaContributor:
+        HOME[area].append(fn)
+        return fn
+
+    return decorate
 
 
 def _load_services() -> None:
@@ -103,3 +131,8 @@ async def collect_lead_stats(session: AsyncSession, now: datetime) -> list[Secti
     _load_services()
     sections = [s for fn in LEAD_STATS if (s := await fn(session, now)) is not None]
     return sorted(sections, key=lambda s: s.order)
+
+
+async def collect_home_area(session: AsyncSession, area: str, member: Member | None, now: datetime) -> list[HomeLink]:
+    _load_services()
+    return [link for fn in HOME[area] for link in await fn(session, member, now)]

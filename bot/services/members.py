@@ -75,6 +75,12 @@ class Member:
         return next((g for g in self.grants if g.role is role), None)
 
     @property
+    def term_end(self) -> date | None:
+        """The end of this person's Executive Committee seat, if they hold one."""
+        seat = self.grant(Role.EXEC)
+        return seat.term_end if seat else None
+
+    @property
     def is_lead_or_admin(self) -> bool:
         return self.has(Role.LEAD, Role.ADMIN)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Invalid
-from bot.i18n import LOCALES, normalise_locale
+from bot.i18n import LOCALES, normalise_locale, resolve_locale
 from models import UserPref
 
 PROFILE_TTL = timedelta(days=7)
@@ -51,3 +51,8 @@ async def mark_welcomed(session: AsyncSession, slack_user_id: str, now: datetime
         return False
     pref.welcomed_at = now
     return True
+
+
+def language(pref: UserPref | None, default: str) -> str:
+    """The person's language: their `/nls lang` choice, else their Slack locale, else `default`."""
+    return resolve_locale(pref.locale if pref else None, pref.slack_locale if pref else None, default)

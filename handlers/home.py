@@ -1,0 +1,61 @@
+"""Publishing a person's App Home, and the one-time welcome. Used by the Home listeners and by
+any listener whose change affects what someone's Home shows (a vote cast, an item updated)."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.home import home_view, welcome_reply
+from bot.deps import Deps
+from bot.i18n import Translator
+from bot.sender import deliver_due
+from bot.services import members, outbox, prefs
+from bot.services.home import load_home
+
+log = logging.getLogger(__name__)
+
+
+def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    try:
+        return ZoneInfo(name) if name else default
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
+async def publish_home(deps: Deps, client: AsyncWebClient, user_id: str) -> None:
+    """Render and publish `user_id`'s Home (one read, then one views.publish, no session held)."""
+    now = deps.now()
+    async with deps.db.reader() as session:
+        pref = await prefs.get_pref(session, user_id)
+        tz = _zone(pref.tz if pref else None, deps.settings.timezone)
+        data = await load_home(session, user_id, now, now.astimezone(tz).date())
+    t = Translator(prefs.language(pref, deps.settings.nls_locale))
+    await client.views_publish(user_id=user_id, view=home_view(data, t, now, tz))
+
+
+async def refresh_homes(deps: Deps, client: AsyncWebClient, user_ids: list[str]) -> None:
+    """Republish the Homes a change affected; a failure here never undoes the change itself."""
+    for user_id in dict.fromkeys(user_ids):
+        try:
+            await publish_home(deps, client, user_id)
+        except Exception:
+            log.warning("home refresh failed", exc_info=True)
+
+
+async def welcome_if_first(deps: Deps, client: AsyncWebClient, user_id: str, t: Translator) -> bool:
+    """Send the welcome DM the first time someone opens the Home or writes to the bot (once,
+    whoever races: the send is keyed in the ledger)."""
+    now = deps.now()
+    key = f"welcome:{user_id}"
+    async with deps.db.transaction() as session:
+        if not await prefs.mark_welcomed(session, user_id, now):
+            return False
+        member = await members.get_member(session, user_id)
+        contacts = None if member else await members.directory_contacts(session)
+        reply = welcome_reply(t, contacts)
+        await outbox.enqueue(session, key=key, channel=user_id, text=reply.text, blocks=reply.blocks_dicts(), now=now)
+    await deliver_due(deps, client, keys=[key])
+    return True

@@ -1,0 +1,55 @@
+"""App Home over signed HTTP: the right Home for each kind of person, the welcome once, and the
+language toggle."""
+
+from __future__ import annotations
+
+from bot.shell import payloads
+from tests.support.directory import EX_OFFICIO, LEAD, REP_HALIFAX, REP_TORONTO, STRANGER, load_directory
+from tests.support.slackbot import find_action
+
+
+async def _open_home(bot, user: str) -> dict:
+    before = len([c for c in bot.slack.calls_to("views.publish") if c.args["user_id"] == user])
+    response = await bot.event(payloads.app_home_opened(user))
+    assert response.status_code == 200
+    calls = await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == user, count=before + 1)
+    return calls[-1].args["view"]
+
+
+async def test_each_kind_of_person_gets_their_own_valid_home(bot, deps):
+    await load_directory(deps)
+    rep = str(await _open_home(bot, REP_TORONTO))
+    assert "Toronto South LIP" in rep and "voting representative" in rep
+    assert "Needs you" in rep
+    assert f"<@{REP_HALIFAX}>" in rep  # the Executive Committee's voting member
+    assert f"<@{EX_OFFICIO}> — ex officio, non-voting" in rep
+
+    lead = str(await _open_home(bot, LEAD))
+    assert "NLS lead" in lead
+
+    ex_officio = str(await _open_home(bot, EX_OFFICIO))
+    assert "Executive Committee (ex officio, non-voting)" in ex_officio
+
+    stranger = str(await _open_home(bot, STRANGER))
+    assert "not in the NLS member directory yet" in stranger and "<@UADMIN001>" in stranger
+    assert "Needs you" not in stranger
+
+
+async def test_the_welcome_is_sent_once(bot, deps):
+    await load_directory(deps)
+    await _open_home(bot, STRANGER)
+    await _open_home(bot, STRANGER)
+    welcomes = await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == STRANGER)
+    assert len(welcomes) == 1
+    text = str(welcomes[0].args)
+    assert "Welcome to NLS Bot" in text and "Bienvenue" in text and "<@UADMIN001>" in text
+
+
+async def test_the_language_toggle_republishes_in_french(bot, deps):
+    await load_directory(deps)
+    view = await _open_home(bot, REP_TORONTO)
+    button, block_id = find_action(view["blocks"], "home_lang_fr")
+    stored = bot.slack.home_views[REP_TORONTO]
+    await bot.press(REP_TORONTO, button, block_id=block_id, view=stored)
+    calls = await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == REP_TORONTO, count=2)
+    assert "votre réseau aujourd'hui" in str(calls[-1].args["view"])
