@@ -34,3 +34,20 @@ CONSULT_CHANNEL = "consult_channel"
 CONSULT_RESPOND = "consult_respond"  # button in the invitation DM, the reminders, the Home and /nls consult
 CONSULT_RESPONSE_FORM = "consult_response_form"
 CONSULT_ANSWER_PREFIX = "consult_answer_"  # + question id: the input block of one answer
+
+# Action plans
+PLAN_UPDATE = "plan_update"  # button on an item (value: item id): opens the Update modal
+PLAN_SNOOZE_1D = "plan_snooze_1d"  # button on an item (value: item id): pause my reminders for it
+PLAN_SNOOZE_7D = "plan_snooze_7d"
+PLAN_UPDATE_FORM = "plan_update_form"  # the Update modal (private_metadata: item id)
+PLAN_ADD_FORM = "plan_add_form"  # the "add an action item" modal (leads and admins)
+PLAN_DONE = "plan_done"  # the confirmation a plan modal turns into
+PLAN_STATUS = "plan_status"  # input blocks of the two modals (block_id and action_id alike)
+PLAN_PERCENT = "plan_percent"
+PLAN_NOTE = "plan_note"
+PLAN_OBJECTIVE = "plan_objective"
+PLAN_TITLE = "plan_title"
+PLAN_OWNERS = "plan_owners"
+PLAN_WORKING_GROUP = "plan_working_group"
+PLAN_START = "plan_start"
+PLAN_DUE = "plan_due"
