@@ -51,3 +51,26 @@ PLAN_OWNERS = "plan_owners"
 PLAN_WORKING_GROUP = "plan_working_group"
 PLAN_START = "plan_start"
 PLAN_DUE = "plan_due"
+
+# Polls
+POLL_CREATE = "poll_create"  # the creation modal (callback)
+POLL_BALLOT_FORM = "poll_ballot_form"  # the ballot modal (callback)
+POLL_BALLOT = "poll_ballot"  # "Vote…" button: opens the ballot (value: poll id)
+POLL_QUICK_VOTE = "poll_quick_vote"  # one-click option buttons (value: "poll id:option position")
+POLL_RESULTS = "poll_results"  # results so far / turnout (value: poll id)
+POLL_VOTERS = "poll_voters"  # who voted what, open polls, creator only (value: poll id)
+POLL_REMIND = "poll_remind"  # remind non-voters (value: poll id)
+POLL_CLOSE = "poll_close"  # close early, with confirm (value: poll id)
+POLL_CANCEL = "poll_cancel"  # cancel, with confirm (value: poll id)
+POLL_F_QUESTION = "poll_question"
+POLL_F_OPTIONS = "poll_options"
+POLL_F_KIND = "poll_kind"
+POLL_F_MAX = "poll_max_choices"
+POLL_F_ELECTORATE = "poll_electorate"
+POLL_F_CHANNEL = "poll_channel"
+POLL_F_SECRET = "poll_secret"
+POLL_F_CLOSES = "poll_closes_at"
+POLL_F_QUORUM = "poll_quorum"
+POLL_F_RESULTS = "poll_results_shown"
+POLL_F_CHOICE = "poll_choice"  # ballot: the choice(s) of a single, multiple or yes/no poll
+POLL_F_RANK = "poll_rank_"  # ballot: prefix of the n-th preference of a ranked poll
