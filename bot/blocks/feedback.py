@@ -1,0 +1,221 @@
+"""The feedback modal, its receipt, and the leads' summary.
+
+Labels, options and initial values are plain text (Slack never parses them); everything a person
+wrote that is shown in mrkdwn goes through `escape`, so `<!channel>` or `<@U…>` in feedback
+reaches the leads as text and pings nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import ids
+from bot.blocks.common import Reply, clip, context, divider, escape, fit, header, lines, mrkdwn
+from bot.i18n import Translator
+from bot.services.feedback import CANADA_WIDE, CONTACT_LIMIT, TEXT_LIMIT, Entry, FeedbackSummary, Receipt
+from bot.services.members import PROVINCES
+from models.feedback import Topic, Urgency, Voice
+
+ENTRY_TEXT_LIMIT = 700  # of each recent entry in the summary; the export has every word
+
+
+def option(value: str, label: str, description: str | None = None) -> Option:
+    return Option(value=value, label=clip(label, 75), description=clip(description, 75) if description else None)
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    limit: int,
+    multiline: bool = False,
+    optional: bool = False,
+    hint: str | None = None,
+    initial: str | None = None,
+    placeholder: str | None = None,
+) -> InputBlock:
+    """A text input whose typed value Slack keeps when we answer with an inline error."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=block_id,
+            multiline=multiline,
+            max_length=limit,
+            initial_value=initial or None,
+            placeholder=placeholder,
+        ),
+    )
+
+
+def province_label(code: str | None, t: Translator) -> str:
+    return t("feedback.province.CA") if not code or code == CANADA_WIDE else t.choice("feedback.province", code)
+
+
+def place(entry_province: str | None, entry_region: str | None, t: Translator) -> str:
+    if not entry_province:
+        return t("feedback.province.CA")
+    return f"{province_label(entry_province, t)} ({t.choice('regions', entry_region or '')})"
+
+
+def feedback_modal(t: Translator, *, province: str | None = None) -> View:
+    """Whose voice, topic, province, the words, urgency, an optional contact, and anonymity —
+    on by default for everyone and said so: a modal cannot change one field's default from
+    another's without a round trip that could lose what was typed."""
+    provinces = [option(code, t.choice("feedback.province", code)) for code in PROVINCES]
+    provinces.append(option(CANADA_WIDE, t("feedback.province.CA")))
+    initial_province = next((o for o in provinces if o.value == province), None)
+    urgencies = [option(u.value, t(f"feedback.urgency.{u.value}")) for u in Urgency]
+    anonymous = option("yes", t("feedback.form.anonymous_option"), t("feedback.form.anonymous_description"))
+    blocks: list[Block] = [
+        mrkdwn(t("feedback.form.intro")),
+        InputBlock(
+            block_id=ids.FEEDBACK_VOICE,
+            label=t("feedback.form.voice"),
+            element=RadioButtonsElement(
+                action_id=ids.FEEDBACK_VOICE,
+                options=[
+                    option(v.value, t(f"feedback.voice.{v.value}"), t(f"feedback.voice_hint.{v.value}")) for v in Voice
+                ],
+            ),
+        ),
+        InputBlock(
+            block_id=ids.FEEDBACK_TOPIC,
+            label=t("feedback.form.topic"),
+            element=StaticSelectElement(
+                action_id=ids.FEEDBACK_TOPIC,
+                placeholder=t("feedback.form.topic_placeholder"),
+                options=[option(topic.value, t(f"feedback.topic.{topic.value}")) for topic in Topic],
+            ),
+        ),
+        InputBlock(
+            block_id=ids.FEEDBACK_PROVINCE,
+            label=t("feedback.form.province"),
+            element=StaticSelectElement(
+                action_id=ids.FEEDBACK_PROVINCE,
+                placeholder=t("feedback.form.province_placeholder"),
+                options=provinces,
+                initial_option=initial_province,
+            ),
+        ),
+        text_input(
+            ids.FEEDBACK_TEXT,
+            t("feedback.form.text"),
+            limit=TEXT_LIMIT,
+            multiline=True,
+            hint=t("feedback.form.text_hint", limit=TEXT_LIMIT),
+        ),
+        InputBlock(
+            block_id=ids.FEEDBACK_URGENCY,
+            label=t("feedback.form.urgency"),
+            element=RadioButtonsElement(action_id=ids.FEEDBACK_URGENCY, options=urgencies, initial_option=urgencies[0]),
+        ),
+        InputBlock(
+            block_id=ids.FEEDBACK_ANONYMOUS,
+            label=t("feedback.form.anonymous"),
+            optional=True,
+            hint=t("feedback.form.anonymous_hint"),
+            element=CheckboxesElement(
+                action_id=ids.FEEDBACK_ANONYMOUS, options=[anonymous], initial_options=[anonymous]
+            ),
+        ),
+        text_input(
+            ids.FEEDBACK_CONTACT,
+            t("feedback.form.contact"),
+            limit=CONTACT_LIMIT,
+            optional=True,
+            hint=t("feedback.form.contact_hint"),
+        ),
+        context(t("feedback.form.privacy")),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.FEEDBACK_FORM,
+        title=t("feedback.form.title"),
+        submit=t("feedback.form.submit"),
+        close=t("feedback.form.cancel"),
+        blocks=blocks,
+    )
+
+
+def done_view(t: Translator, title: str, body: list[Block]) -> View:
+    """What a modal turns into once its work is done: no Slack message, nothing in any history."""
+    return View(
+        type="modal", callback_id=ids.VOICES_DONE, title=clip(title, 24), close=t("feedback.done.close"), blocks=body
+    )
+
+
+def receipt_view(receipt: Receipt, t: Translator) -> View:
+    """The receipt is this view, not a message: for anonymous feedback nothing is posted, queued
+    or stored that ties the reference to the person who holds it."""
+    what = "feedback.done.anonymous" if receipt.anonymous else "feedback.done.named"
+    body: list[Block] = [
+        mrkdwn(t("feedback.done.received", ref=receipt.ref)),
+        mrkdwn(t(what)),
+        context(t("feedback.done.keep_ref")),
+    ]
+    return done_view(t, t("feedback.done.title"), body)
+
+
+def _counts(title: str, counts: Mapping[str, int], total: int) -> str:
+    rows = [f"`{n:>3}` {label}" for label, n in counts.items()]
+    return f"*{title}*\n" + (lines(rows) if total else "–")
+
+
+def entry_block(entry: Entry, t: Translator) -> Block:
+    facts = [
+        f"*{t.date(entry.received_on)}*",
+        t(f"feedback.topic.{entry.topic.value}"),
+        place(entry.province, entry.region, t),
+        t(f"feedback.voice.{entry.voice.value}"),
+        t(f"feedback.urgency.{entry.urgency.value}"),
+        f"`{entry.ref}`",
+    ]
+    if entry.anonymous:
+        who = t("feedback.summary.anonymous")
+    else:
+        who = t("feedback.summary.from", user=f"<@{entry.submitted_by}>", org=escape(entry.organisation or "–"))
+        if entry.contact:
+            who += " · " + t("feedback.summary.contact", contact=escape(entry.contact))
+    return mrkdwn(" · ".join(facts) + "\n" + escape(clip(entry.text, ENTRY_TEXT_LIMIT)) + "\n_" + who + "_")
+
+
+def summary_reply(summary: FeedbackSummary, t: Translator) -> Reply:
+    """Counts by topic, region, voice and urgency, then the most recent entries (anonymous ones
+    without identity), within one message."""
+    title = t("feedback.summary.title", since=t.date(summary.since))
+    if not summary.total:
+        return Reply(text=title, blocks=[header(title), mrkdwn(t("feedback.summary.none"))])
+    topics = {t(f"feedback.topic.{k.value}"): n for k, n in summary.by_topic.items()}
+    regions = {(t.choice("regions", k) if k else t("feedback.province.CA")): n for k, n in summary.by_region.items()}
+    voices = {t(f"feedback.voice.{k.value}"): n for k, n in summary.by_voice.items()}
+    urgencies = {t(f"feedback.urgency.{k.value}"): n for k, n in summary.by_urgency.items()}
+    blocks: list[Block] = [
+        header(title),
+        context(t("feedback.summary.total", count=summary.total)),
+        mrkdwn(_counts(t("feedback.summary.by_topic"), topics, summary.total)),
+        mrkdwn(_counts(t("feedback.summary.by_region"), regions, summary.total)),
+        mrkdwn(
+            _counts(t("feedback.summary.by_voice"), voices, summary.total)
+            + "\n\n"
+            + _counts(t("feedback.summary.by_urgency"), urgencies, summary.total)
+        ),
+        divider(),
+        mrkdwn(f"*{t('feedback.summary.recent', count=len(summary.recent))}*"),
+        *(entry_block(e, t) for e in summary.recent),
+    ]
+    more = context(t("feedback.summary.more"))
+    return Reply(text=title, blocks=fit([*blocks, more], more))

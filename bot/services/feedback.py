@@ -1,0 +1,383 @@
+"""Feedback: newcomers' voices relayed by LIP/ZIP staff (with consent) and member organisations'
+own, read by the NLS leads ("nothing about us without us").
+
+Anonymous means anonymous, and the rule lives here so every way in (modal, shell, demo) obeys it:
+an anonymous entry keeps no Slack user, name, organisation, contact or time finer than the day,
+it writes nothing to the audit log, and its reference is random (it reveals neither who nor when
+nor how many came before). What this cannot hide — Slack and the request in transit see who
+clicked — is written down in docs/feedback.md.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import Invalid, NotAllowed
+from bot.services import audit
+from bot.services.contributions import Fact, Section, digest_section, lead_stats
+from bot.services.members import PROVINCES, Member, region_of
+from bot.services.sql import insert_if_absent
+from models import Organisation
+from models.feedback import Feedback, Topic, Urgency, Voice
+
+TEXT_LIMIT = 3000
+CONTACT_LIMIT = 300
+CANADA_WIDE = "CA"  # the province choice for feedback about the whole country or several places
+REF_PREFIX = "FB-"
+REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # nothing to misread (no 0/O, 1/I/L)
+REF_LENGTH = 6
+RECENT = 10
+DEFAULT_PERIOD = timedelta(days=30)
+EXPORT_COLUMNS = (
+    "reference",
+    "received_on",
+    "voice",
+    "topic",
+    "province",
+    "region",
+    "urgency",
+    "anonymous",
+    "text",
+    "submitted_by",
+    "organisation",
+    "contact",
+)
+
+
+class FormInvalid(Invalid):
+    """Every problem of a submitted form at once, as `{field: (i18n key, params)}`; `field` and
+    `key` name the first, so a caller that can show only one still shows something useful."""
+
+    def __init__(self, errors: Mapping[str, tuple[str, Mapping[str, Any]]]) -> None:
+        first_field, (key, params) = next(iter(errors.items()))
+        super().__init__(key, field=first_field, **params)
+        self.errors = dict(errors)
+
+
+def form_invalid(exc: ValidationError, feature: str) -> FormInvalid:
+    """Pydantic's errors as inline messages. Our own checks raise `PydanticCustomError` whose type
+    is the i18n key (with `field` in its context when the check spans fields); any other error
+    on a field (missing, not one of the choices) asks to choose or fill it in."""
+    errors: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    for err in exc.errors():
+        params = dict(err.get("ctx") or {})
+        where = str(err["loc"][0]) if err["loc"] else str(params.pop("field", "form"))
+        params.pop("field", None)
+        key = err["type"] if "." in err["type"] else f"{feature}.error.required"
+        errors.setdefault(where, (key, params))
+    return FormInvalid(errors)
+
+
+def clean_text(value: str | None) -> str:
+    """User text as typed, minus the surrounding blanks and NUL characters (which no keyboard
+    types and PostgreSQL cannot store); accents, emoji and line breaks are kept."""
+    return (value or "").replace("\x00", "").strip()
+
+
+def check_length(value: str, limit: int, key: str) -> str:
+    if len(value) > limit:
+        raise PydanticCustomError(key, "longer than {limit} characters", {"limit": limit, "length": len(value)})
+    return value
+
+
+class FeedbackForm(BaseModel):
+    """What the modal sends, validated before anything is stored."""
+
+    voice: Voice
+    topic: Topic
+    province: str
+    text: str
+    urgency: Urgency = Urgency.ROUTINE
+    contact: str | None = None
+    anonymous: bool = True
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, value: str | None) -> str:
+        text = clean_text(value)
+        if not text:
+            raise PydanticCustomError("feedback.error.text_empty", "empty", {"limit": TEXT_LIMIT})
+        return check_length(text, TEXT_LIMIT, "feedback.error.text_too_long")
+
+    @field_validator("province", mode="before")
+    @classmethod
+    def _province(cls, value: str | None) -> str:
+        code = (value or "").strip().upper()
+        if code != CANADA_WIDE and code not in PROVINCES:
+            raise PydanticCustomError("feedback.error.province", "unknown province", {"province": value or ""})
+        return code
+
+    @field_validator("contact", mode="before")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        return check_length(clean_text(value), CONTACT_LIMIT, "feedback.error.contact_too_long") or None
+
+    @model_validator(mode="after")
+    def _anonymous_has_no_contact(self) -> FeedbackForm:
+        if self.anonymous and self.contact:
+            raise PydanticCustomError(
+                "feedback.error.anonymous_contact", "anonymous with a contact", {"field": "contact"}
+            )
+        return self
+
+
+def parse_form(raw: Mapping[str, Any]) -> FeedbackForm:
+    """Validate the modal's values; `FormInvalid` names every field that needs attention."""
+    try:
+        return FeedbackForm.model_validate(raw)
+    except ValidationError as exc:
+        raise form_invalid(exc, "feedback") from None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    ref: str
+    anonymous: bool
+    received_on: date
+
+
+def new_reference() -> str:
+    return REF_PREFIX + "".join(secrets.choice(REF_ALPHABET) for _ in range(REF_LENGTH))
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    form: FeedbackForm,
+    submitter: Member | None,
+    submitter_id: str,
+    now: datetime,
+    today: date,
+) -> Receipt:
+    """Store one piece of feedback. Anonymous: the submitter is dropped here, before any write,
+    and nothing is audited (an audit row would carry the exact time). Named: who, their
+    organisation and the contact are kept, and the submission is audited."""
+    values: dict[str, Any] = {
+        "received_on": today,
+        "voice": form.voice,
+        "topic": form.topic,
+        "urgency": form.urgency,
+        "province": None if form.province == CANADA_WIDE else form.province,
+        "region": None if form.province == CANADA_WIDE else region_of(form.province),
+        "text": form.text,
+        "anonymous": form.anonymous,
+    }
+    if not form.anonymous:
+        values |= {
+            "submitted_by": submitter_id,
+            "organisation_id": submitter.org.id if submitter and submitter.org else None,
+            "contact": form.contact,
+        }
+    ref = await _insert_with_fresh_reference(session, values)
+    if not form.anonymous:
+        await audit.record(
+            session,
+            at=now,
+            actor=submitter_id,
+            action="feedback.submitted",
+            subject_type="feedback",
+            subject_id=ref,
+            topic=form.topic.value,
+        )
+    return Receipt(ref=ref, anonymous=form.anonymous, received_on=today)
+
+
+async def _insert_with_fresh_reference(session: AsyncSession, values: dict[str, Any]) -> str:
+    """A random reference that is not taken yet (the primary key decides; a clash, about one in
+    a billion, draws again)."""
+    for _ in range(8):
+        ref = new_reference()
+        if await insert_if_absent(session, Feedback, {**values, "ref": ref}, ["ref"], returning="ref"):
+            return ref
+    raise RuntimeError("could not draw an unused feedback reference")
+
+
+# --- reading (leads and admins only) ---------------------------------------------------------
+
+
+def ensure_reader(actor: Member | None) -> Member:
+    """Feedback is read by the NLS leads and administrators; nobody else reads others' words."""
+    if actor is None or not actor.is_lead_or_admin:
+        raise NotAllowed("feedback.leads_only")
+    return actor
+
+
+@dataclass(frozen=True)
+class Entry:
+    ref: str
+    received_on: date
+    voice: Voice
+    topic: Topic
+    urgency: Urgency
+    province: str | None
+    region: str | None
+    text: str
+    anonymous: bool
+    submitted_by: str | None = None
+    organisation: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    since: date
+    total: int
+    by_topic: dict[Topic, int] = field(default_factory=dict)
+    by_region: dict[str, int] = field(default_factory=dict)  # "" = Canada-wide
+    by_voice: dict[Voice, int] = field(default_factory=dict)
+    by_urgency: dict[Urgency, int] = field(default_factory=dict)
+    recent: tuple[Entry, ...] = ()
+
+
+def parse_since(args: str, today: date) -> date:
+    """`/nls feedback summary [since] [YYYY-MM-DD]`: the first day to count (default: 30 days)."""
+    words = [w for w in args.split() if w.lower() not in ("since", "depuis")]
+    if not words:
+        return today - DEFAULT_PERIOD
+    try:
+        return date.fromisoformat(words[0])
+    except ValueError:
+        raise Invalid("feedback.summary.usage") from None
+
+
+def _entry(row: Feedback, organisation: str | None) -> Entry:
+    return Entry(
+        ref=row.ref,
+        received_on=row.received_on,
+        voice=row.voice,
+        topic=row.topic,
+        urgency=row.urgency,
+        province=row.province,
+        region=row.region,
+        text=row.text,
+        anonymous=row.anonymous,
+        submitted_by=row.submitted_by,
+        organisation=organisation,
+        contact=row.contact,
+    )
+
+
+async def entries(session: AsyncSession, *, since: date | None = None, limit: int | None = None) -> list[Entry]:
+    """Newest day first; within a day the order is the random reference, never arrival."""
+    query = (
+        select(Feedback, Organisation.name)
+        .join(Organisation, Feedback.organisation_id == Organisation.id, isouter=True)
+        .order_by(Feedback.received_on.desc(), Feedback.ref)
+    )
+    if since is not None:
+        query = query.where(Feedback.received_on >= since)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_entry(row, org) for row, org in (await session.execute(query)).all()]
+
+
+async def summary(session: AsyncSession, *, actor: Member | None, since: date, limit: int = RECENT) -> FeedbackSummary:
+    """Counts by topic, region, voice and urgency since a day, and the most recent entries;
+    two queries whatever the volume."""
+    ensure_reader(actor)
+    rows = (
+        await session.execute(
+            select(Feedback.topic, Feedback.region, Feedback.voice, Feedback.urgency, func.count())
+            .where(Feedback.received_on >= since)
+            .group_by(Feedback.topic, Feedback.region, Feedback.voice, Feedback.urgency)
+        )
+    ).all()
+    topics: Counter[Topic] = Counter()
+    regions: Counter[str] = Counter()
+    voices: Counter[Voice] = Counter()
+    urgencies: Counter[Urgency] = Counter()
+    for topic, region, voice, urgency, n in rows:
+        topics[topic] += n
+        regions[region or ""] += n
+        voices[voice] += n
+        urgencies[urgency] += n
+    return FeedbackSummary(
+        since=since,
+        total=sum(voices.values()),
+        by_topic=dict(topics.most_common()),
+        by_region=dict(regions.most_common()),
+        by_voice=dict(voices.most_common()),
+        by_urgency={u: urgencies[u] for u in Urgency if urgencies[u]},
+        recent=tuple(await entries(session, since=since, limit=limit)),
+    )
+
+
+async def export_rows(session: AsyncSession, *, since: date | None = None) -> list[dict[str, str]]:
+    """Every entry for `nlsbot export feedback`: text exactly as typed, identity only for
+    feedback given under a name."""
+    return [
+        {
+            "reference": e.ref,
+            "received_on": e.received_on.isoformat(),
+            "voice": e.voice.value,
+            "topic": e.topic.value,
+            "province": e.province or CANADA_WIDE,
+            "region": e.region or "",
+            "urgency": e.urgency.value,
+            "anonymous": "yes" if e.anonymous else "no",
+            "text": e.text,
+            "submitted_by": e.submitted_by or "",
+            "organisation": e.organisation or "",
+            "contact": e.contact or "",
+        }
+        for e in await entries(session, since=since)
+    ]
+
+
+# --- what the leads' digest and Home show ----------------------------------------------------
+
+
+async def _counts_since(session: AsyncSession, day: date) -> tuple[int, int, list[tuple[Topic, int]]]:
+    rows = (
+        await session.execute(
+            select(Feedback.topic, Feedback.urgency, func.count())
+            .where(Feedback.received_on >= day)
+            .group_by(Feedback.topic, Feedback.urgency)
+        )
+    ).all()
+    topics: Counter[Topic] = Counter()
+    urgent = 0
+    for topic, urgency, n in rows:
+        topics[topic] += n
+        urgent += n if urgency is Urgency.URGENT else 0
+    return sum(topics.values()), urgent, topics.most_common()
+
+
+# Contributors receive UTC instants while entries keep the network's day: near midnight a
+# count may include or miss a few hours, which the day-level privacy of feedback accepts.
+
+
+@digest_section
+async def digest(session: AsyncSession, since: datetime, now: datetime) -> Section | None:
+    """New feedback since the last digest (from its day on), by topic."""
+    total, urgent, topics = await _counts_since(session, since.date())
+    if not total:
+        return None
+    return Section(
+        order=60,
+        title=Fact("feedback.digest.title", {"since": since.date().isoformat()}),
+        headline=(Fact("feedback.digest.total", {"count": total}), Fact("feedback.digest.urgent", {"count": urgent})),
+        details=tuple(Fact(f"feedback.topic_count.{t.value}", {"count": n}) for t, n in topics),
+        more=Fact("feedback.digest.more"),
+    )
+
+
+@lead_stats
+async def stats(session: AsyncSession, now: datetime) -> Section | None:
+    """Feedback received this month, and how much of it is urgent."""
+    total, urgent, _ = await _counts_since(session, now.date().replace(day=1))
+    return Section(
+        order=60,
+        title=Fact("feedback.stats.title"),
+        headline=(Fact("feedback.stats.month", {"count": total}), Fact("feedback.digest.urgent", {"count": urgent})),
+    )
