@@ -1,0 +1,182 @@
+"""Modal submissions for Voices: feedback, starting a consultation, an organisation's answers.
+
+Each validates (pydantic shape, then the service's rules) before acknowledging, so problems come
+back inline with what was typed kept; on success the modal turns into its confirmation
+(`response_action: update`). The feedback receipt is that view and nothing else: no message, no
+ledger row, no log line ties its reference to the person holding it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import consultations as consult_blocks
+from bot.blocks import feedback as feedback_blocks
+from bot.blocks import ids
+from bot.deps import Deps
+from bot.errors import NotFound
+from bot.i18n import Translator
+from bot.sender import deliver_due
+from bot.services import consultations, feedback
+from bot.services.feedback import FormInvalid
+from handlers.context import Ctx
+from handlers.support import form_errors
+
+FEEDBACK_FIELDS = {
+    "voice": ids.FEEDBACK_VOICE, "topic": ids.FEEDBACK_TOPIC, "province": ids.FEEDBACK_PROVINCE,
+    "text": ids.FEEDBACK_TEXT, "urgency": ids.FEEDBACK_URGENCY, "contact": ids.FEEDBACK_CONTACT,
+    "anonymous": ids.FEEDBACK_ANONYMOUS,
+}
+START_FIELDS = {
+    "title": ids.CONSULT_TITLE, "questions": ids.CONSULT_QUESTIONS, "deadline": ids.CONSULT_DEADLINE,
+    "audience": ids.CONSULT_AUDIENCE, "channel": ids.CONSULT_CHANNEL,
+}
+CHANNEL_READ_SECONDS = 1.5  # Slack waits 3 s for the acknowledgement; reading members must fit in it
+CHANNEL_PAGES = 20
+
+
+def register(app: AsyncApp) -> None:
+    app.view(ids.FEEDBACK_FORM)(on_feedback)
+    app.view(ids.CONSULT_START_FORM)(on_start)
+    app.view(ids.CONSULT_RESPONSE_FORM)(on_answers)
+
+
+def local_today(deps: Deps) -> date:
+    return deps.now().astimezone(deps.settings.timezone).date()
+
+
+async def open_feedback_modal(client: AsyncWebClient, trigger_id: str, nls: Ctx) -> None:
+    """The same modal from `/nls feedback`, the global shortcut and the App Home button; the
+    province starts at the person's organisation's, when we know it."""
+    province = nls.actor.org.province if nls.actor and nls.actor.org else None
+    await client.views_open(trigger_id=trigger_id, view=feedback_blocks.feedback_modal(nls.t, province=province))
+
+
+def state_value(state: Mapping[str, Any]) -> Any:
+    """The value of one input element as Slack sends it in `view.state`."""
+    if "selected_option" in state:
+        return (state["selected_option"] or {}).get("value")
+    if "selected_options" in state:
+        return [o.get("value") for o in state["selected_options"] or []]
+    for key in ("selected_date", "selected_conversation", "selected_channel"):
+        if key in state:
+            return state[key]
+    return state.get("value")
+
+
+def form_values(view: Mapping[str, Any]) -> dict[str, Any]:
+    """block_id -> value, for every input of a submitted view."""
+    values = view.get("state", {}).get("values", {})
+    return {block_id: state_value(next(iter(actions.values()), {})) for block_id, actions in values.items()}
+
+
+def fields(view: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    submitted = form_values(view)
+    return {name: submitted.get(block_id) for name, block_id in names.items()}
+
+
+async def inline(ack: Any, error: FormInvalid, t: Translator, block_of: Mapping[str, str] | None = None) -> None:
+    """Answer with every problem next to its input; Slack keeps what was typed."""
+    errors = {
+        (block_of or {}).get(name, name): t(key, **params)[:2000] for name, (key, params) in error.errors.items()
+    }
+    await ack(response_action="errors", errors=errors)
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+
+@form_errors
+async def on_feedback(ack: Any, view: dict[str, Any], nls: Ctx) -> None:
+    raw = fields(view, FEEDBACK_FIELDS)
+    raw["anonymous"] = bool(raw["anonymous"])
+    try:
+        form = feedback.parse_form(raw)
+    except FormInvalid as error:
+        await inline(ack, error, nls.t, FEEDBACK_FIELDS)
+        return
+    async with nls.deps.db.transaction() as session:
+        receipt = await feedback.submit(
+            session, form=form, submitter=nls.actor, submitter_id=nls.user_id or "", now=nls.deps.now(),
+            today=local_today(nls.deps),
+        )
+    await ack(response_action="update", view=feedback_blocks.receipt_view(receipt, nls.t))
+
+
+# --- consultations --------------------------------------------------------------------------
+
+
+async def channel_members(client: AsyncWebClient, channel: str) -> list[str]:
+    """Everyone in the channel (all pages), within the time the acknowledgement allows; a channel
+    we cannot read is an inline error on the channel field, with the form kept."""
+    found: list[str] = []
+    cursor: str | None = None
+    try:
+        async with asyncio.timeout(CHANNEL_READ_SECONDS):
+            for _ in range(CHANNEL_PAGES):
+                page = await client.conversations_members(channel=channel, limit=1000, cursor=cursor)
+                found.extend(page.get("members") or [])
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or exc.response.status_code)
+        raise FormInvalid({"channel": ("consult.error.channel_unreadable", {"error": error})}) from None
+    except TimeoutError:
+        raise FormInvalid({"channel": ("consult.error.channel_slow", {})}) from None
+    return found
+
+
+@form_errors
+async def on_start(ack: Any, view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    deps, tz = nls.deps, nls.deps.settings.timezone
+    consultations.ensure_may_start(nls.actor)
+    try:
+        draft = consultations.parse_start(fields(view, START_FIELDS), now=deps.now(), tz=tz)
+        audience = await channel_members(client, draft.channel) if draft.channel else []
+        async with deps.db.transaction() as session:
+            started = await consultations.start(
+                session, actor=nls.actor, draft=draft, channel_members=audience, now=deps.now()
+            )
+            notices = await consultations.invitations(session, started, default_locale=deps.settings.nls_locale)
+            keys = await consultations.queue(
+                session, notices, render=lambda n: consult_blocks.notice_message(n, tz), now=deps.now()
+            )
+    except FormInvalid as error:
+        await inline(ack, error, nls.t, START_FIELDS)
+        return
+    await ack(response_action="update", view=consult_blocks.started_view(started, nls.t, tz))
+    await deliver_due(deps, client, keys=keys)
+
+
+@form_errors
+async def on_answers(ack: Any, view: dict[str, Any], nls: Ctx) -> None:
+    """An organisation's answers: the first time, or an edit of what it sent before."""
+    deps, tz = nls.deps, nls.deps.settings.timezone
+    prefix = ids.CONSULT_ANSWER_PREFIX
+    answers = {k.removeprefix(prefix): v for k, v in form_values(view).items() if k.startswith(prefix)}
+    try:
+        async with deps.db.transaction() as session:
+            saved = await consultations.respond(
+                session, consultation_id=consultation_id(view.get("private_metadata")), actor=nls.actor,
+                raw_answers=answers, now=deps.now(),
+            )
+    except FormInvalid as error:
+        await inline(ack, error, nls.t, {name: f"{prefix}{name}" for name in error.errors})
+        return
+    await ack(response_action="update", view=consult_blocks.saved_view(saved, nls.t, tz))
+
+
+def consultation_id(value: Any) -> int:
+    """A consultation number from a button value or private_metadata (ids only, never grants)."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise NotFound("consult.not_found", number=str(value)[:20]) from None
