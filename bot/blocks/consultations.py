@@ -146,7 +146,7 @@ def notice_message(notice: Notice, tz: tzinfo) -> tuple[str, list[dict[str, Any]
     blocks: list[Block] = [mrkdwn(text)]
     if notice.occasion != "closed":
         blocks += [context(t("consult.notice.who_answers")), ActionsBlock(elements=[respond_button(info, t)])]
-    fallback = t(f"consult.notice.{notice.occasion}_text", title=info.title)
+    fallback = t(f"consult.notice.{notice.occasion}_text", title=escape(info.title))
     return fallback, [b.to_dict() for b in blocks]
 
 
@@ -242,12 +242,13 @@ def overview_reply(opens: Sequence[Open], progress: Sequence[Progress], t: Trans
 
 
 def _tally_lines(result: QuestionResult, t: Translator) -> list[str]:
+    """A bar per option (or per point of the scale) with its count, or the latest answers."""
     q = result.question
     if q.kind in (QuestionKind.CHOICE, QuestionKind.SCALE):
-        out = [
-            f"`{bar(n / result.answered if result.answered else 0)}` {n} — {escape(value)}"
-            for value, n in result.counts.items()
-        ]
+        out = []
+        for value, n in result.counts.items():
+            label = t("consult.results.rated", value=value) if q.kind is QuestionKind.SCALE else escape(value)
+            out.append(f"`{bar(n / result.answered if result.answered else 0)}` {label}: *{n}*")
         if result.average is not None:
             out.append(t("consult.results.average", average=t.number(round(result.average, 1))))
         return out
@@ -264,7 +265,7 @@ def results_reply(results: Results, t: Translator, tz: tzinfo) -> Reply:
     """Turnout (overall, by province, who has not answered), then each question's tally or its
     latest answers; `nlsbot export consultation N` has every answer."""
     info = results.info
-    title = t("consult.results.title", number=info.id, title=info.title)
+    title = t("consult.results.title", number=info.id, title=info.title)  # plain text: the header
     ratio = results.responded / results.invited if results.invited else 0
     status = t(f"consult.status.{info.status.value}", until=until(info, t, tz))
     provinces = [f"`{bar(a / b if b else 0, 8)}` {p} {a}/{b}" for p, (a, b) in results.by_province().items()]
@@ -291,4 +292,5 @@ def results_reply(results: Results, t: Translator, tz: tzinfo) -> Reply:
         heading = f"*{result.question.position}. {escape(result.question.prompt)}* ({t('consult.results.answered', count=result.answered)})"
         blocks.append(mrkdwn(lines([heading, *_tally_lines(result, t)])))
     more = context(t("consult.results.more", number=info.id))
-    return Reply(text=title, blocks=fit([*blocks, more], more))
+    fallback = t("consult.results.title", number=info.id, title=escape(info.title))
+    return Reply(text=fallback, blocks=fit([*blocks, more], more))

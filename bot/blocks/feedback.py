@@ -65,10 +65,11 @@ def province_label(code: str | None, t: Translator) -> str:
     return t("feedback.province.CA") if not code or code == CANADA_WIDE else t.choice("feedback.province", code)
 
 
-def place(entry_province: str | None, entry_region: str | None, t: Translator) -> str:
-    if not entry_province:
-        return t("feedback.province.CA")
-    return f"{province_label(entry_province, t)} ({t.choice('regions', entry_region or '')})"
+def place(province: str | None, region: str | None, t: Translator) -> str:
+    """ "Nova Scotia (Atlantic)", or just "Ontario" where the region is the province."""
+    name = province_label(province, t)
+    region_name = t.choice("regions", region or "")
+    return name if not province or region_name in ("", name) else f"{name} ({region_name})"
 
 
 def feedback_modal(t: Translator, *, province: str | None = None) -> View:

@@ -30,13 +30,20 @@ from handlers.context import Ctx
 from handlers.support import form_errors
 
 FEEDBACK_FIELDS = {
-    "voice": ids.FEEDBACK_VOICE, "topic": ids.FEEDBACK_TOPIC, "province": ids.FEEDBACK_PROVINCE,
-    "text": ids.FEEDBACK_TEXT, "urgency": ids.FEEDBACK_URGENCY, "contact": ids.FEEDBACK_CONTACT,
+    "voice": ids.FEEDBACK_VOICE,
+    "topic": ids.FEEDBACK_TOPIC,
+    "province": ids.FEEDBACK_PROVINCE,
+    "text": ids.FEEDBACK_TEXT,
+    "urgency": ids.FEEDBACK_URGENCY,
+    "contact": ids.FEEDBACK_CONTACT,
     "anonymous": ids.FEEDBACK_ANONYMOUS,
 }
 START_FIELDS = {
-    "title": ids.CONSULT_TITLE, "questions": ids.CONSULT_QUESTIONS, "deadline": ids.CONSULT_DEADLINE,
-    "audience": ids.CONSULT_AUDIENCE, "channel": ids.CONSULT_CHANNEL,
+    "title": ids.CONSULT_TITLE,
+    "questions": ids.CONSULT_QUESTIONS,
+    "deadline": ids.CONSULT_DEADLINE,
+    "audience": ids.CONSULT_AUDIENCE,
+    "channel": ids.CONSULT_CHANNEL,
 }
 CHANNEL_READ_SECONDS = 1.5  # Slack waits 3 s for the acknowledgement; reading members must fit in it
 CHANNEL_PAGES = 20
@@ -46,6 +53,13 @@ def register(app: AsyncApp) -> None:
     app.view(ids.FEEDBACK_FORM)(on_feedback)
     app.view(ids.CONSULT_START_FORM)(on_start)
     app.view(ids.CONSULT_RESPONSE_FORM)(on_answers)
+    app.view(ids.VOICES_DONE)(on_done)
+
+
+async def on_done(ack: Any) -> None:
+    """A confirmation view has nothing to submit (Slack shows only Close); a client that submits
+    it anyway just closes it."""
+    await ack()
 
 
 def local_today(deps: Deps) -> date:
@@ -84,9 +98,7 @@ def fields(view: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
 
 async def inline(ack: Any, error: FormInvalid, t: Translator, block_of: Mapping[str, str] | None = None) -> None:
     """Answer with every problem next to its input; Slack keeps what was typed."""
-    errors = {
-        (block_of or {}).get(name, name): t(key, **params)[:2000] for name, (key, params) in error.errors.items()
-    }
+    errors = {(block_of or {}).get(name, name): t(key, **params)[:2000] for name, (key, params) in error.errors.items()}
     await ack(response_action="errors", errors=errors)
 
 
@@ -104,7 +116,11 @@ async def on_feedback(ack: Any, view: dict[str, Any], nls: Ctx) -> None:
         return
     async with nls.deps.db.transaction() as session:
         receipt = await feedback.submit(
-            session, form=form, submitter=nls.actor, submitter_id=nls.user_id or "", now=nls.deps.now(),
+            session,
+            form=form,
+            submitter=nls.actor,
+            submitter_id=nls.user_id or "",
+            now=nls.deps.now(),
             today=local_today(nls.deps),
         )
     await ack(response_action="update", view=feedback_blocks.receipt_view(receipt, nls.t))
@@ -165,8 +181,11 @@ async def on_answers(ack: Any, view: dict[str, Any], nls: Ctx) -> None:
     try:
         async with deps.db.transaction() as session:
             saved = await consultations.respond(
-                session, consultation_id=consultation_id(view.get("private_metadata")), actor=nls.actor,
-                raw_answers=answers, now=deps.now(),
+                session,
+                consultation_id=consultation_id(view.get("private_metadata")),
+                actor=nls.actor,
+                raw_answers=answers,
+                now=deps.now(),
             )
     except FormInvalid as error:
         await inline(ack, error, nls.t, {name: f"{prefix}{name}" for name in error.errors})
