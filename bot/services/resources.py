@@ -1,0 +1,1252 @@
+"""The resource repository: ranked bilingual search, adding and keeping resources current.
+
+One domain function, `search`, answers `/nls find`, mentions, DMs, the shell and the benchmark.
+The database ranks (SQLite FTS5 bm25, PostgreSQL `ts_rank` over a GIN-indexed tsvector); this
+module only turns what a person typed into safe terms and filters. User text never reaches the
+engine as query syntax: words are cut out of it (`[^\\W_]+`), quoted for FTS5 and passed one by one
+as bound parameters on PostgreSQL, so `"`, `*`, `NEAR(`, `-x`, `col:x` or `(((` are only
+punctuation.
+
+Rules of the repository (who may add, edit, retire, confirm a resource is current) live here too,
+so a button, a slash command, the review DM and the CLI are covered by the same checks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from rapidfuzz import fuzz, process
+from sqlalchemy import ColumnElement, Select, column, delete, false, func, literal_column, select, table
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.blocks import ids
+from bot.errors import Conflict, Invalid, NotAllowed, NotFound
+from bot.i18n import resolve_locale
+from bot.services import audit, members
+from bot.services.contributions import (
+    Fact,
+    HomeLink,
+    NeedsYou,
+    Section,
+    digest_section,
+    home_area,
+    lead_stats,
+    needs_you,
+)
+from bot.services.members import PROVINCES, Member, RowError
+from models import Person, Role, RoleGrant, UserPref
+from models.resources import PG_SEARCH_CONFIG, Resource, ResourceKind, ResourceLanguage, ResourceTag, ResourceTerm
+
+PAGE_SIZE = 5
+MAX_QUERY_CHARS = 300  # longer text is refused with a hint; a search is a few words
+MAX_TERMS = 8
+PREFIX_MIN = 3  # shorter words match exactly: a 1-2 letter prefix matches half the index
+MAX_WORD = 40  # no real word is longer; longer runs are noise
+REVIEW_PERIOD = timedelta(days=365)
+REVIEW_NOTICE = timedelta(days=31)  # the monthly DM lists what falls due before the next one
+SUGGEST_CUTOFF = 75.0
+CSV_COLUMNS = ("title", "url", "description", "tags", "language", "province", "kind")
+EXPORT_COLUMNS = (*CSV_COLUMNS, "owner", "review_by")
+NATIONAL = "national"
+
+LIMITS = {"title": 200, "url": 500, "description": 2000, "tags": 10, "tag": 40}
+
+
+SearchMode = Literal["all", "any", "corrected", "filters"]
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+class EmptyQuery(Invalid):
+    """Nothing to search for: the answer is a short how-to."""
+
+    key = "resources.find.how_to"
+
+
+class QueryTooLong(Invalid):
+    key = "resources.find.too_long"
+
+
+class BadFilter(Invalid):
+    key = "resources.find.bad_filter"
+
+
+class FormInvalid(Invalid):
+    """Every problem of a submitted form at once, by field name (`title`, `url` …), each an
+    i18n key with its parameters, so a modal can show them all inline."""
+
+    key = "resources.form.invalid"
+
+    def __init__(self, problems: dict[str, tuple[str, dict[str, Any]]]) -> None:
+        self.problems = problems
+        first = next(iter(problems))
+        super().__init__(field=first)
+
+
+class DuplicateResource(Conflict):
+    key = "resources.form.duplicate"
+
+
+class ImportFailed(members.ImportFailed):
+    """Nothing was applied; `errors` names each bad line (a members.ImportFailed, so the CLI
+    prints the lines the same way for every import)."""
+
+    key = "resources.import_failed"
+
+
+# --- words ---------------------------------------------------------------------------------
+
+WORD = re.compile(r"[^\W_]+")
+
+
+def fold(word: str) -> str:
+    """Lower-case without accents, as both indexes compare words (`établissement` → `etablissement`)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Words that carry no meaning in a question ("where is the housing toolkit?", "où est le guide
+# sur le logement ?"). Searching requires every word, so these would otherwise empty the answer.
+_STOP_TEXT = """
+    a about an and any are as at be can could do does find for from have how i in is it looking
+    me my need of on or please show some that the there this to want we what where which who with you
+    your anyone know
+    au aux avec ce ces cherche chercher comment d dans de des du elle en est et il j je l la le les
+    leur lui m ma me mes moi mon ne nous on ou où par pas pour qu quel quelle quels quelles qui s sa
+    se ses son sur t ta te tes toi ton trouver tu un une vos votre vous y
+    """
+STOP_WORDS = frozenset(fold(w) for w in _STOP_TEXT.split())
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased; everything that is not a letter or digit separates."""
+    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def stem(term: str) -> str:
+    """Drop an English/French plural ending so a plural query also finds the singular
+    (`toolkits` → `toolkit*`, `communities` → `communit*`, `logements` → `logement*`). Only used
+    with prefix matching, so the singular query still finds the plural."""
+    if len(term) >= 6 and term.endswith("ies"):
+        return term[:-3]
+    if len(term) >= 5 and term.endswith("s") and not term.endswith("ss"):
+        return term[:-1]
+    return term
+
+
+def vocabulary(*texts: str) -> set[str]:
+    """The folded words a resource is findable by, for "did you mean" (stop words and numbers
+    left out: nobody misspells them in a way worth correcting)."""
+    found = set()
+    for text in texts:
+        for word in words(text):
+            folded = fold(word)
+            if 2 <= len(folded) <= MAX_WORD and not folded.isdigit() and folded not in STOP_WORDS:
+                found.add(folded)
+    return found
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    tags: tuple[str, ...] = ()
+    language: ResourceLanguage | None = None
+    province: str | None = None  # a code, or NATIONAL
+    kind: ResourceKind | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.tags or self.language or self.province or self.kind)
+
+    def words(self) -> list[str]:
+        out = [f"tag:{t}" for t in self.tags]
+        if self.language:
+            out.append(f"lang:{self.language.value}")
+        if self.province:
+            out.append(f"prov:{self.province}")
+        if self.kind:
+            out.append(f"kind:{self.kind.value}")
+        return out
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for: words (all required, ranked) and exact filters."""
+
+    terms: tuple[str, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def text(self) -> str:
+        """The query written back, so it can be shown and run again (`More results`)."""
+        return " ".join([*self.terms, *self.filters.words()])
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.filters)
+
+
+FILTER_KEYS = {
+    "tag": "tag",
+    "topic": "tag",
+    "sujet": "tag",
+    "lang": "lang",
+    "language": "lang",
+    "langue": "lang",
+    "prov": "prov",
+    "province": "prov",
+    "territory": "prov",
+    "territoire": "prov",
+    "kind": "kind",
+    "type": "kind",
+}
+FILTER = re.compile(r"(?<!\S)(\w+):(\S*)")
+
+
+def parse_query(text: str) -> Query:
+    """Split what a person typed into words and `key:value` filters. Unknown keys (`col:x`) are
+    just words; a known key with a bad value is refused with the values it accepts."""
+    text = (text or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLong(max=MAX_QUERY_CHARS)
+    filters: dict[str, Any] = {"tags": []}
+
+    def take(match: re.Match[str]) -> str:
+        key = FILTER_KEYS.get(match.group(1).casefold())
+        if key is None:
+            return match.group(0)
+        _apply_filter(filters, key, match.group(2))
+        return " "
+
+    rest = FILTER.sub(take, text)
+    tags = tuple(dict.fromkeys(filters.pop("tags")))
+    return Query(terms=_terms(rest), filters=Filters(tags=tags, **filters))
+
+
+def _terms(text: str) -> tuple[str, ...]:
+    found = [w for w in words(text) if len(w) <= MAX_WORD]
+    meaningful = [w for w in found if fold(w) not in STOP_WORDS]
+    return tuple(dict.fromkeys(meaningful))[:MAX_TERMS]
+
+
+def _apply_filter(filters: dict[str, Any], key: str, raw: str) -> None:
+    value = raw.strip().strip(".,;!?\"'").casefold()
+    if key == "tag":
+        tag = normalise_tag(value)
+        if not tag:
+            raise BadFilter(filter="tag", value=raw, choices="housing, employment, …")
+        filters["tags"].append(tag)
+    elif key == "lang":
+        if value not in {lang.value for lang in ResourceLanguage}:
+            raise BadFilter(filter="lang", value=raw, choices="en, fr, both")
+        filters["language"] = ResourceLanguage(value)
+    elif key == "prov":
+        code = parse_province(value)
+        if code is False:
+            raise BadFilter(filter="prov", value=raw, choices=", ".join([*PROVINCES, NATIONAL]))
+        filters["province"] = code or NATIONAL
+    else:
+        if value not in {k.value for k in ResourceKind}:
+            raise BadFilter(filter="kind", value=raw, choices=", ".join(k.value for k in ResourceKind))
+        filters["kind"] = ResourceKind(value)
+
+
+def parse_province(value: str | None) -> str | Literal[False] | None:
+    """A province/territory code, None for national (empty, `national`, `CA`), False if unknown."""
+    code = (value or "").strip().upper()
+    if code in ("", "NATIONAL", "CA", "CANADA"):
+        return None
+    return code if code in PROVINCES else False
+
+
+def normalise_tag(raw: str) -> str:
+    """`Language Training` → `language-training`: lower-case letters, digits and hyphens."""
+    words_ = WORD.findall(unicodedata.normalize("NFKC", raw).casefold())
+    return "-".join(words_)[: LIMITS["tag"]].strip("-")
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """A resource as of one read, safe to render after the session closed."""
+
+    id: int
+    title: str
+    url: str | None
+    description: str
+    tags: tuple[str, ...]
+    language: ResourceLanguage
+    province: str | None
+    kind: ResourceKind
+    owner_id: str
+    added_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    review_by: date
+    retired: bool
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of answers. `mode` says how they were found: every word (`all`), any word
+    because no resource had them all (`any`), after correcting a typo (`corrected`, with the
+    corrected query), or by filters alone (`filters`)."""
+
+    query: Query
+    hits: tuple[ResourceView, ...]
+    offset: int
+    has_more: bool
+    mode: SearchMode
+    corrected: Query | None = None
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + len(self.hits)
+
+
+def _view(resource: Resource) -> ResourceView:
+    return ResourceView(
+        id=resource.id,
+        title=resource.title,
+        url=resource.url,
+        description=resource.description,
+        tags=split_tags(resource.tags),
+        language=resource.language,
+        province=resource.province,
+        kind=resource.kind,
+        owner_id=resource.owner_id,
+        added_by=resource.added_by,
+        created_at=resource.created_at,
+        updated_at=resource.updated_at,
+        review_by=resource.review_by,
+        retired=resource.retired,
+    )
+
+
+def split_tags(stored: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in stored.split(",") if t.strip())
+
+
+# --- the search engines --------------------------------------------------------------------
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+def _filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [Resource.retired == false()]
+    if filters.language is ResourceLanguage.BOTH:
+        clauses.append(Resource.language == ResourceLanguage.BOTH)
+    elif filters.language is not None:
+        clauses.append(Resource.language.in_([filters.language, ResourceLanguage.BOTH]))
+    if filters.province == NATIONAL:
+        clauses.append(Resource.province.is_(None))
+    elif filters.province:
+        clauses.append(Resource.province == filters.province)
+    if filters.kind is not None:
+        clauses.append(Resource.kind == filters.kind)
+    for tag in filters.tags:
+        tagged = select(ResourceTag.resource_id).where(ResourceTag.tag == fold(tag))
+        clauses.append(Resource.id.in_(tagged))
+    return clauses
+
+
+def _match_forms(terms: Sequence[str]) -> list[tuple[str, bool]]:
+    """Each term as (text, is_prefix): words of 3+ letters match as prefixes of their stem."""
+    return [(stem(t), True) if len(t) >= PREFIX_MIN else (t, False) for t in terms]
+
+
+FTS5 = table("resources_fts", column("rowid"))
+PG_FTS = table("resources_fts", column("resource_id"), column("document"))
+PG_CONFIG = literal_column(f"'{PG_SEARCH_CONFIG}'::regconfig")
+PG_WEIGHTS = literal_column("'{0.05, 0.1, 0.4, 1.0}'::float4[]")  # D, C description, B tags, A title
+
+
+def fts5_expression(terms: Sequence[str], *, any_term: bool) -> str:
+    """An FTS5 MATCH expression where every term is a quoted string (FTS5 operators inside
+    quotes are plain text), with `*` added by us only."""
+    parts = []
+    for text, prefix in _match_forms(terms):
+        quoted = '"' + text.replace('"', '""') + '"'
+        parts.append(quoted + ("*" if prefix else ""))
+    return (" OR " if any_term else " AND ").join(parts)
+
+
+def _sqlite_ranked(terms: Sequence[str], any_term: bool) -> Select[Any]:
+    match = sql_text("resources_fts MATCH :match").bindparams(match=fts5_expression(terms, any_term=any_term))
+    rank = literal_column("bm25(resources_fts, 20.0, 8.0, 1.0)")
+    return (
+        select(Resource.id)
+        .select_from(FTS5.join(Resource.__table__, Resource.id == FTS5.c.rowid))
+        .where(match)
+        .order_by(rank, Resource.id.desc())
+    )
+
+
+def pg_tsquery(terms: Sequence[str], *, any_term: bool) -> ColumnElement[Any]:
+    """A tsquery combined from one query per term, each a bound parameter holding letters and
+    digits only: `websearch_to_tsquery` for exact words (it never raises), `to_tsquery(word:*)`
+    for prefixes (websearch syntax has none; the word cannot contain an operator)."""
+    parts = [
+        func.to_tsquery(PG_CONFIG, text + ":*") if prefix else func.websearch_to_tsquery(PG_CONFIG, text)
+        for text, prefix in _match_forms(terms)
+    ]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined.op("||" if any_term else "&&")(part)
+    return combined
+
+
+def _pg_ranked(terms: Sequence[str], any_term: bool) -> Select[Any]:
+    query = pg_tsquery(terms, any_term=any_term)
+    rank = func.ts_rank(PG_WEIGHTS, PG_FTS.c.document, query)
+    return (
+        select(Resource.id)
+        .select_from(PG_FTS.join(Resource.__table__, Resource.id == PG_FTS.c.resource_id))
+        .where(PG_FTS.c.document.op("@@")(query))
+        .order_by(rank.desc(), Resource.id.desc())
+    )
+
+
+async def _ranked_ids(session: AsyncSession, query: Query, *, any_term: bool, offset: int, limit: int) -> list[int]:
+    if query.terms:
+        ranked = _pg_ranked if _dialect(session) == "postgresql" else _sqlite_ranked
+        stmt = ranked(query.terms, any_term)
+    else:
+        stmt = select(Resource.id).order_by(Resource.created_at.desc(), Resource.id.desc())
+    stmt = stmt.where(*_filter_clauses(query.filters)).offset(offset).limit(limit)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def _load(session: AsyncSession, ids: Sequence[int]) -> list[ResourceView]:
+    if not ids:
+        return []
+    rows = {r.id: r for r in (await session.execute(select(Resource).where(Resource.id.in_(ids)))).scalars()}
+    return [_view(rows[i]) for i in ids if i in rows]
+
+
+async def _page(session: AsyncSession, query: Query, mode: SearchMode, offset: int, limit: int) -> SearchPage | None:
+    ids = await _ranked_ids(session, query, any_term=mode == "any", offset=offset, limit=limit + 1)
+    if not ids:
+        return None
+    hits = await _load(session, ids[:limit])
+    return SearchPage(query=query, hits=tuple(hits), offset=offset, has_more=len(ids) > limit, mode=mode)
+
+
+async def search(session: AsyncSession, query: Query | str, *, offset: int = 0, limit: int = PAGE_SIZE) -> SearchPage:
+    """Ranked answers for what a person typed: title matches first, then tags, then
+    descriptions; filters narrow. When no resource has every word, a typo is corrected against
+    the vocabulary ("did you mean"), else resources with any of the words are offered."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    if not parsed:
+        raise EmptyQuery()
+    offset, limit = max(0, offset), max(1, min(limit, 20))
+    first_try: SearchMode = "all" if parsed.terms else "filters"
+    found = await _page(session, parsed, first_try, offset, limit)
+    if found:
+        return found
+    corrected = await suggest(session, parsed)
+    if corrected is not None:
+        fixed = await _page(session, corrected, first_try, offset, limit)
+        if fixed:
+            return replace(fixed, query=parsed, mode="corrected", corrected=corrected)
+    if len(parsed.terms) > 1:
+        partial = await _page(session, parsed, "any", offset, limit)
+        if partial:
+            return partial
+    return SearchPage(parsed, (), offset, False, first_try)
+
+
+async def popular_tags(session: AsyncSession, limit: int = 8) -> list[str]:
+    """The most used topics, to suggest filters in the how-to."""
+    count = func.count().label("n")
+    rows = await session.execute(
+        select(ResourceTag.tag, count)
+        .join(Resource)
+        .where(Resource.retired == false())
+        .group_by(ResourceTag.tag)
+        .order_by(count.desc(), ResourceTag.tag)
+        .limit(limit)
+    )
+    return [tag for tag, _ in rows.all()]
+
+
+# --- did you mean ---------------------------------------------------------------------------
+
+
+async def _known(session: AsyncSession, term: str) -> bool:
+    """Whether some live resource has a word this term finds (itself, or starting with it)."""
+    text, prefix = _match_forms([term])[0]
+    folded = fold(text)  # letters and digits only, so no LIKE wildcard can be in it
+    condition = ResourceTerm.term.like(folded + "%") if prefix else ResourceTerm.term == folded
+    found = await session.execute(select(ResourceTerm.term).where(condition, ResourceTerm.docs > 0).limit(1))
+    return found.first() is not None
+
+
+async def _closest_term(session: AsyncSession, term: str) -> str | None:
+    folded = fold(term)
+    rows = (
+        await session.execute(
+            select(ResourceTerm.term, ResourceTerm.docs).where(
+                ResourceTerm.size.between(len(folded) - 2, len(folded) + 2), ResourceTerm.docs > 0
+            )
+        )
+    ).all()
+    docs = dict(rows)
+    best = process.extract(folded, list(docs), scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=5)
+    if not best:
+        return None
+    return max(best, key=lambda m: (m[1], docs[m[0]]))[0]
+
+
+async def _closest_tag(session: AsyncSession, tag: str) -> str | None:
+    tags = list(
+        (
+            await session.execute(select(ResourceTag.tag).join(Resource).where(Resource.retired == false()).distinct())
+        ).scalars()
+    )
+    if fold(tag) in tags:
+        return None
+    best = process.extractOne(fold(tag), tags, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF)
+    return best[0] if best else None
+
+
+async def suggest(session: AsyncSession, query: Query) -> Query | None:
+    """The query with each word no resource contains replaced by the closest word of the
+    vocabulary (same length ± 2, `fuzz.ratio` ≥ 75; the more common word wins a tie), and each
+    unknown tag by the closest tag. None when there is nothing to correct."""
+    terms = list(query.terms)
+    for index, term in enumerate(terms):
+        if len(term) >= PREFIX_MIN and not await _known(session, term):
+            terms[index] = await _closest_term(session, term) or term
+    tags = [await _closest_tag(session, tag) or tag for tag in query.filters.tags]
+    corrected = Query(terms=tuple(dict.fromkeys(terms)), filters=replace(query.filters, tags=tuple(tags)))
+    return corrected if corrected != query else None
+
+
+async def _count_terms(session: AsyncSession, changes: Counter[str]) -> None:
+    """Apply +n/-n document counts to the vocabulary, in term order (so concurrent writers lock
+    rows in the same order and cannot deadlock)."""
+    changes = Counter({t: n for t, n in changes.items() if n})
+    if not changes:
+        return
+    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    rows = [{"term": t[:64], "size": len(t), "docs": n} for t, n in sorted(changes.items())]
+    for start in range(0, len(rows), 1000):
+        stmt = insert(ResourceTerm).values(rows[start : start + 1000])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[ResourceTerm.term], set_={"docs": ResourceTerm.docs + stmt.excluded.docs}
+        )
+        await session.execute(stmt)
+
+
+def _terms_of(resource: Resource) -> set[str]:
+    return set() if resource.retired else vocabulary(resource.title, resource.tags, resource.description)
+
+
+# --- the form: adding and editing -------------------------------------------------------------
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _problem(key: str, **params: Any) -> PydanticCustomError:
+    return PydanticCustomError(key, key, params)
+
+
+class ResourceInput(BaseModel):
+    """What a person (or a CSV row) says about a resource, checked before anything is written.
+    Each problem is an i18n key, so the modal can show it next to its field."""
+
+    title: str
+    url: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    language: ResourceLanguage = ResourceLanguage.EN
+    province: str | None = None
+    kind: ResourceKind = ResourceKind.OTHER
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title(cls, value: Any) -> str:
+        title = " ".join(CONTROL.sub(" ", str(value or "")).split())
+        if not title:
+            raise _problem("resources.form.title_required")
+        if len(title) > LIMITS["title"]:
+            raise _problem("resources.form.too_long", max=LIMITS["title"], length=len(title))
+        return title
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> str | None:
+        raw = str(value or "").strip()
+        if not raw:
+            return None
+        if len(raw) > LIMITS["url"]:
+            raise _problem("resources.form.too_long", max=LIMITS["url"], length=len(raw))
+        url = clean_url(raw)
+        if url is None:
+            raise _problem("resources.form.url_invalid")
+        return url
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _description(cls, value: Any) -> str:
+        text = CONTROL.sub("", str(value or "")).replace("\r\n", "\n").strip()
+        if len(text) > LIMITS["description"]:
+            raise _problem("resources.form.too_long", max=LIMITS["description"], length=len(text))
+        return text
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> tuple[str, ...]:
+        items = re.split(r"[;,\n]", value) if isinstance(value, str) else list(value or [])
+        tags = tuple(dict.fromkeys(t for t in (normalise_tag(str(i)) for i in items) if t))
+        if len(tags) > LIMITS["tags"]:
+            raise _problem("resources.form.too_many_tags", max=LIMITS["tags"])
+        return tags
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> str:
+        raw = str(value or "").strip().casefold().replace(" ", "")
+        aliases = {"": "en", "en;fr": "both", "fr;en": "both", "en,fr": "both", "bilingual": "both"}
+        raw = aliases.get(raw, raw)
+        if raw not in {lang.value for lang in ResourceLanguage}:
+            raise _problem("resources.form.language_invalid")
+        return raw
+
+    @field_validator("province", mode="before")
+    @classmethod
+    def _province(cls, value: Any) -> str | None:
+        code = parse_province(str(value or ""))
+        if code is False:
+            raise _problem("resources.form.province_invalid")
+        return code
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> str:
+        raw = str(value or "").strip().casefold() or ResourceKind.OTHER.value
+        if raw not in {k.value for k in ResourceKind}:
+            raise _problem("resources.form.kind_invalid")
+        return raw
+
+    @model_validator(mode="after")
+    def _findable(self) -> ResourceInput:
+        if self.url is None and not self.description:
+            raise _problem("resources.form.url_or_description")
+        return self
+
+
+def validate_input(data: dict[str, Any]) -> ResourceInput:
+    """`ResourceInput` from raw answers, or `FormInvalid` naming every field that is wrong."""
+    try:
+        return ResourceInput.model_validate(data)
+    except ValidationError as exc:
+        problems: dict[str, tuple[str, dict[str, Any]]] = {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "url"  # the one rule across fields
+            key = error["type"] if error["type"].startswith("resources.") else "resources.form.invalid"
+            problems.setdefault(name, (key, dict(error.get("ctx") or {})))
+        raise FormInvalid(problems) from None
+
+
+def clean_url(raw: str) -> str | None:
+    """An http(s) address with a real host, or None. `www.…` gets `https://`. Addresses with
+    spaces, control characters or Slack's markup characters are refused rather than repaired."""
+    url = raw.strip()
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    if re.search(r"[\s<>\"|\\^`{}]", url) or CONTROL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or "." not in host.strip(".") or parts.username:
+        return None
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment))
+
+
+def url_key(url: str | None) -> str | None:
+    """What makes two addresses the same resource: host without `www.`, path without trailing
+    slash, query; not the scheme, the fragment or letter case of the host."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    path = parts.path.rstrip("/")
+    return f"{host}{port}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+def can_edit(actor: Member | None, resource: ResourceView | Resource) -> bool:
+    """Owners, NLS leads and admins may edit, retire or confirm a resource; nobody else."""
+    if actor is None:
+        return False
+    return actor.slack_user_id == resource.owner_id or actor.is_lead_or_admin
+
+
+def _require_editor(actor: Member | None, resource: Resource) -> Member:
+    if actor is None or not can_edit(actor, resource):
+        raise NotAllowed("resources.not_allowed", title=resource.title)
+    return actor
+
+
+def require_contributor(actor: Member | None) -> Member:
+    """Adding to the repository is for people in the member directory."""
+    if actor is None:
+        raise NotAllowed("resources.members_only")
+    return actor
+
+
+async def _get(session: AsyncSession, resource_id: int) -> Resource:
+    resource = await session.get(Resource, resource_id, options=[selectinload(Resource.tag_rows)])
+    if resource is None:
+        raise NotFound("resources.not_found")
+    return resource
+
+
+async def get_resource(session: AsyncSession, resource_id: int) -> ResourceView:
+    return _view(await _get(session, resource_id))
+
+
+async def shareable(session: AsyncSession, resource_id: int) -> ResourceView:
+    """A resource someone wants to post in a channel: it must still be live."""
+    resource = await _get(session, resource_id)
+    if resource.retired:
+        raise Invalid("resources.retired_unavailable")
+    return _view(resource)
+
+
+async def for_editing(session: AsyncSession, *, actor: Member | None, resource_id: int) -> ResourceView:
+    """A resource to open in the edit form, if `actor` may edit it (checked again on save)."""
+    resource = await _get(session, resource_id)
+    _require_editor(actor, resource)
+    if resource.retired:
+        raise Conflict("resources.already_retired", title=resource.title)
+    return _view(resource)
+
+
+async def _duplicate_of(session: AsyncSession, key: str | None, *, besides: int | None = None) -> Resource | None:
+    if key is None:
+        return None
+    query = select(Resource).where(Resource.url_key == key)
+    if besides is not None:
+        query = query.where(Resource.id != besides)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def _refuse_duplicate(existing: Resource) -> DuplicateResource:
+    state = "retired" if existing.retired else "live"
+    return DuplicateResource(field="url", title=existing.title, url=existing.url or "", id=existing.id, state=state)
+
+
+async def _check_owner(session: AsyncSession, owner_id: str) -> None:
+    active = await session.execute(select(Person.id).where(Person.slack_user_id == owner_id, Person.active))
+    if active.first() is None:
+        raise Invalid("resources.form.owner_not_member", field="owner")
+
+
+def _apply(resource: Resource, data: ResourceInput) -> None:
+    resource.title = data.title
+    resource.url = data.url
+    resource.url_key = url_key(data.url)
+    resource.description = data.description
+    resource.tags = ", ".join(data.tags)
+    resource.language = data.language
+    resource.province = data.province
+    resource.kind = data.kind
+    wanted = {fold(t) for t in data.tags}
+    resource.tag_rows[:] = [r for r in resource.tag_rows if r.tag in wanted]
+    have = {r.tag for r in resource.tag_rows}
+    resource.tag_rows.extend(ResourceTag(tag=t) for t in sorted(wanted - have))
+
+
+async def add_resource(
+    session: AsyncSession, *, actor: Member | None, data: ResourceInput, now: datetime, owner_id: str | None = None
+) -> ResourceView:
+    """Add a resource to the repository (members only), owned by `owner_id` or the adder and due
+    for review in a year. The same address twice is refused, naming the resource already there;
+    the unique `url_key` settles a race between two people adding it at once."""
+    adder = require_contributor(actor)
+    owner = owner_id or adder.slack_user_id
+    if owner != adder.slack_user_id:
+        await _check_owner(session, owner)
+    existing = await _duplicate_of(session, url_key(data.url))
+    if existing is not None:
+        raise _refuse_duplicate(existing)
+    resource = Resource(
+        owner_id=owner,
+        added_by=adder.slack_user_id,
+        created_at=now,
+        updated_at=now,
+        review_by=now.date() + REVIEW_PERIOD,
+        retired=False,
+        tag_rows=[],
+    )
+    _apply(resource, data)
+    try:
+        async with session.begin_nested():
+            session.add(resource)
+    except IntegrityError:  # someone added the same address in the meantime
+        existing = await _duplicate_of(session, resource.url_key)
+        if existing is None:
+            raise
+        raise _refuse_duplicate(existing) from None
+    await _count_terms(session, Counter(_terms_of(resource)))
+    await audit.record(
+        session,
+        at=now,
+        actor=adder.slack_user_id,
+        action="resource.add",
+        subject_type="resource",
+        subject_id=resource.id,
+    )
+    return _view(resource)
+
+
+async def edit_resource(
+    session: AsyncSession,
+    *,
+    actor: Member | None,
+    resource_id: int,
+    data: ResourceInput,
+    now: datetime,
+    owner_id: str | None = None,
+) -> ResourceView:
+    """Change a resource (its owner, a lead or an admin); editing also counts as a review."""
+    resource = await _get(session, resource_id)
+    editor = _require_editor(actor, resource)
+    if owner_id and owner_id != resource.owner_id:
+        await _check_owner(session, owner_id)
+        resource.owner_id = owner_id
+    existing = await _duplicate_of(session, url_key(data.url), besides=resource.id)
+    if existing is not None:
+        raise _refuse_duplicate(existing)
+    before = _terms_of(resource)
+    _apply(resource, data)
+    resource.updated_at = resource.reviewed_at = now
+    resource.review_by = max(resource.review_by, now.date() + REVIEW_PERIOD)
+    await session.flush()
+    await _count_terms(session, _difference(before, _terms_of(resource)))
+    await audit.record(
+        session,
+        at=now,
+        actor=editor.slack_user_id,
+        action="resource.edit",
+        subject_type="resource",
+        subject_id=resource.id,
+    )
+    return _view(resource)
+
+
+def _difference(before: set[str], after: set[str]) -> Counter[str]:
+    """+1 for each word a resource gained, -1 for each it lost (a Counter keeps negatives here)."""
+    return Counter({**{t: 1 for t in after - before}, **{t: -1 for t in before - after}})
+
+
+async def retire_resource(
+    session: AsyncSession, *, actor: Member | None, resource_id: int, now: datetime
+) -> ResourceView:
+    """Take a resource out of search (kept for the record; its address stays taken)."""
+    resource = await _get(session, resource_id)
+    editor = _require_editor(actor, resource)
+    if resource.retired:
+        raise Conflict("resources.already_retired", title=resource.title)
+    before = _terms_of(resource)
+    resource.retired, resource.retired_at, resource.retired_by = True, now, editor.slack_user_id
+    resource.updated_at = now
+    await session.flush()
+    await _count_terms(session, _difference(before, set()))
+    await audit.record(
+        session,
+        at=now,
+        actor=editor.slack_user_id,
+        action="resource.retire",
+        subject_type="resource",
+        subject_id=resource.id,
+    )
+    return _view(resource)
+
+
+async def confirm_current(
+    session: AsyncSession, *, actor: Member | None, resource_id: int, now: datetime
+) -> ResourceView:
+    """ "Still current": the next review is a year from today."""
+    resource = await _get(session, resource_id)
+    editor = _require_editor(actor, resource)
+    if resource.retired:
+        raise Conflict("resources.already_retired", title=resource.title)
+    resource.reviewed_at = now
+    resource.review_by = now.date() + REVIEW_PERIOD
+    await audit.record(
+        session,
+        at=now,
+        actor=editor.slack_user_id,
+        action="resource.reviewed",
+        subject_type="resource",
+        subject_id=resource.id,
+    )
+    return _view(resource)
+
+
+def editable(actor: Member | None, views: Iterable[ResourceView]) -> frozenset[int]:
+    """Ids among `views` that `actor` may edit (to decide which buttons to show; every press is
+    checked again)."""
+    return frozenset(v.id for v in views if can_edit(actor, v))
+
+
+# --- freshness ---------------------------------------------------------------------------------
+
+
+async def due_for_review(session: AsyncSession, *, until: date) -> dict[str, list[ResourceView]]:
+    """Live resources whose review date is on or before `until`, by owner, oldest first."""
+    rows = (
+        await session.execute(
+            select(Resource)
+            .where(Resource.retired == false(), Resource.review_by <= until)
+            .order_by(Resource.owner_id, Resource.review_by, Resource.id)
+        )
+    ).scalars()
+    by_owner: dict[str, list[ResourceView]] = {}
+    for resource in rows:
+        by_owner.setdefault(resource.owner_id, []).append(_view(resource))
+    return by_owner
+
+
+async def locales_of(session: AsyncSession, user_ids: Iterable[str], default: str) -> dict[str, str]:
+    """Each person's language for a DM (their choice, else their Slack locale), in one query."""
+    ids = list(set(user_ids))
+    prefs = (await session.execute(select(UserPref).where(UserPref.slack_user_id.in_(ids)))).scalars() if ids else []
+    chosen = {p.slack_user_id: resolve_locale(p.locale, p.slack_locale, default) for p in prefs}
+    return {uid: chosen.get(uid, default) for uid in ids}
+
+
+async def owned_by(session: AsyncSession, owner_id: str, *, limit: int = 50) -> list[ResourceView]:
+    rows = await session.execute(
+        select(Resource)
+        .where(Resource.owner_id == owner_id, Resource.retired == false())
+        .order_by(Resource.review_by, Resource.id)
+        .limit(limit)
+    )
+    return [_view(r) for r in rows.scalars()]
+
+
+@digest_section
+async def digest(session: AsyncSession, since: datetime, now: datetime) -> Section | None:
+    """Leads' digest: resources added since the last digest, and how many are past review."""
+    added = await session.scalar(
+        select(func.count()).select_from(Resource).where(Resource.created_at >= since, Resource.retired == false())
+    )
+    stale = await _stale_count(session, now.date())
+    if not added and not stale:
+        return None
+    return Section(
+        order=20,
+        title=Fact("resources.digest.title"),
+        headline=(
+            Fact("resources.digest.new", {"count": added or 0}),
+            Fact("resources.digest.stale", {"count": stale}),
+        ),
+    )
+
+
+async def _stale_count(session: AsyncSession, today: date) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).select_from(Resource).where(Resource.retired == false(), Resource.review_by < today)
+        )
+        or 0
+    )
+
+
+@lead_stats
+async def stats(session: AsyncSession, now: datetime) -> Section | None:
+    live = await session.scalar(select(func.count()).select_from(Resource).where(Resource.retired == false()))
+    stale = await _stale_count(session, now.date())
+    return Section(
+        order=20,
+        title=Fact("resources.digest.title"),
+        headline=(Fact("resources.stats.live", {"count": live or 0}), Fact("resources.digest.stale", {"count": stale})),
+    )
+
+
+@needs_you
+async def reviews_for(session: AsyncSession, member: Member, now: datetime) -> list[NeedsYou]:
+    """A person's Home: their resources due for review within the month."""
+    until = now.date() + REVIEW_NOTICE
+    row = (
+        await session.execute(
+            select(func.count(), func.min(Resource.review_by)).where(
+                Resource.owner_id == member.slack_user_id, Resource.retired == false(), Resource.review_by <= until
+            )
+        )
+    ).one()
+    count, first_due = row
+    if not count:
+        return []
+    due = datetime.combine(first_due, datetime.min.time(), tzinfo=now.tzinfo)
+    return [
+        NeedsYou(
+            fact=Fact("resources.needs_review", {"count": count}),
+            due=due,
+            action_id=ids.RESOURCE_MINE,
+            action_label=Fact("resources.button.review"),
+        )
+    ]
+
+
+@home_area("find")
+async def newest(session: AsyncSession, member: Member | None, now: datetime) -> list[HomeLink]:
+    """The Home's Find area: the three newest resources, as links."""
+    rows = await session.execute(
+        select(Resource.title, Resource.url)
+        .where(Resource.retired == false())
+        .order_by(Resource.created_at.desc(), Resource.id.desc())
+        .limit(3)
+    )
+    return [
+        HomeLink(fact=Fact("resources.home.newest_link", {"title": title, "url": url}))
+        if url
+        else HomeLink(fact=Fact("resources.home.newest", {"title": title}))
+        for title, url in rows.all()
+    ]
+
+
+# --- import / export ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+async def default_owner(session: AsyncSession) -> str | None:
+    """Who owns imported resources that name no owner: an admin, else an NLS lead."""
+    rows = (
+        await session.execute(
+            select(Person.slack_user_id, RoleGrant.role)
+            .join(RoleGrant)
+            .where(RoleGrant.role.in_([Role.ADMIN, Role.LEAD]), Person.active)
+            .order_by(RoleGrant.role, Person.name)
+        )
+    ).all()
+    admins = [uid for uid, role in rows if role is Role.ADMIN]
+    return (admins or [uid for uid, _ in rows] or [None])[0]
+
+
+def parse_rows(
+    rows: Iterable[tuple[int, dict[str, str]]], *, explain: Any
+) -> list[tuple[int, ResourceInput, dict[str, str]]]:
+    """Validate every row, and that no address appears twice; `ImportFailed` names each bad line
+    (`explain(key, **params)` words the problem)."""
+    parsed: list[tuple[int, ResourceInput, dict[str, str]]] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for line, raw in rows:
+        missing = [c for c in CSV_COLUMNS if c not in raw]
+        if missing:
+            errors.append(RowError(line, f"missing column(s): {', '.join(missing)}"))
+            continue
+        try:
+            data = validate_input({c: raw.get(c, "") for c in CSV_COLUMNS})
+        except FormInvalid as exc:
+            errors.extend(
+                RowError(line, f"{name}: {explain(key, **params)}") for name, (key, params) in exc.problems.items()
+            )
+            continue
+        key = url_key(data.url) or f"title:{data.title.casefold()}"
+        if key in seen:
+            errors.append(RowError(line, f"the same resource is already on line {seen[key]}"))
+            continue
+        seen[key] = line
+        parsed.append((line, data, raw))
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: e.line))
+    return parsed
+
+
+async def import_resources(
+    session: AsyncSession, rows: Iterable[tuple[int, dict[str, str]]], *, now: datetime, explain: Any
+) -> ImportReport:
+    """Create or update resources from CSV rows, all or nothing, matched by address (or by title
+    for resources without one). Importing the same file again changes nothing."""
+    parsed = parse_rows(rows, explain=explain)
+    owners = await _import_owners(session, parsed)
+    report = ImportReport(rows=len(parsed))
+    keys = [url_key(d.url) for _, d, _ in parsed if d.url]
+    titles = [d.title for _, d, _ in parsed if not d.url]
+    existing = await _existing_for_import(session, keys, titles)
+    changes: Counter[str] = Counter()
+    for line, data, raw in parsed:
+        resource = existing.get(url_key(data.url) or f"title:{data.title.casefold()}")
+        review_by = _review_date(raw.get("review_by"), line)
+        if resource is None:
+            resource = Resource(
+                owner_id=owners[line],
+                added_by=None,
+                created_at=now,
+                updated_at=now,
+                review_by=review_by or now.date() + REVIEW_PERIOD,
+                retired=False,
+                tag_rows=[],
+            )
+            _apply(resource, data)
+            session.add(resource)
+            changes.update(_terms_of(resource))
+            report.created += 1
+        elif _differs(resource, data, owners[line], review_by):
+            before = _terms_of(resource)
+            _apply(resource, data)
+            resource.owner_id, resource.updated_at = owners[line], now
+            resource.review_by = review_by or resource.review_by
+            changes.update(_difference(before, _terms_of(resource)))
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    await session.flush()
+    await _count_terms(session, changes)
+    return report
+
+
+async def _import_owners(
+    session: AsyncSession, parsed: list[tuple[int, ResourceInput, dict[str, str]]]
+) -> dict[int, str]:
+    named = {(raw.get("owner") or "").strip() for _, _, raw in parsed} - {""}
+    known = (
+        set(
+            (
+                await session.execute(
+                    select(Person.slack_user_id).where(Person.slack_user_id.in_(named), Person.active)
+                )
+            ).scalars()
+        )
+        if named
+        else set()
+    )
+    fallback = await default_owner(session)
+    owners, errors = {}, []
+    for line, _, raw in parsed:
+        owner = (raw.get("owner") or "").strip() or fallback
+        if owner is None:
+            errors.append(RowError(line, "no owner: add an `owner` column, or an admin or lead to the directory"))
+        elif raw.get("owner", "").strip() and owner not in known:
+            errors.append(RowError(line, f"owner {owner!r} is not in the member directory"))
+        else:
+            owners[line] = owner
+    if errors:
+        raise ImportFailed(errors)
+    return owners
+
+
+def _review_date(raw: str | None, line: int) -> date | None:
+    if not (raw or "").strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())  # type: ignore[union-attr]
+    except ValueError:
+        raise ImportFailed([RowError(line, f"review_by {raw!r} is not a date like 2027-03-31")]) from None
+
+
+async def _existing_for_import(session: AsyncSession, keys: list[str | None], titles: list[str]) -> dict[str, Resource]:
+    found: dict[str, Resource] = {}
+    query = select(Resource).options(selectinload(Resource.tag_rows))
+    for start in range(0, len(keys), 500):
+        chunk = [k for k in keys[start : start + 500] if k]
+        for r in (await session.execute(query.where(Resource.url_key.in_(chunk)))).scalars():
+            found[r.url_key] = r  # type: ignore[index]
+    if titles:
+        folded = {t.casefold() for t in titles}
+        for r in (await session.execute(query.where(Resource.url_key.is_(None)))).scalars():
+            if r.title.casefold() in folded:
+                found.setdefault(f"title:{r.title.casefold()}", r)
+    return found
+
+
+def _differs(resource: Resource, data: ResourceInput, owner: str, review_by: date | None) -> bool:
+    current = (
+        resource.title,
+        resource.url,
+        resource.description,
+        resource.tags,
+        resource.language,
+        resource.province,
+        resource.kind,
+        resource.owner_id,
+    )
+    wanted = (
+        data.title,
+        data.url,
+        data.description,
+        ", ".join(data.tags),
+        data.language,
+        data.province,
+        data.kind,
+        owner,
+    )
+    return current != wanted or (review_by is not None and review_by != resource.review_by)
+
+
+async def export_resources(session: AsyncSession, *, include_retired: bool = False) -> list[dict[str, str]]:
+    query = select(Resource).order_by(Resource.id)
+    if not include_retired:
+        query = query.where(Resource.retired == false())
+    rows = []
+    for r in (await session.execute(query)).scalars():
+        rows.append(
+            {
+                "title": r.title,
+                "url": r.url or "",
+                "description": r.description,
+                "tags": ";".join(split_tags(r.tags)),
+                "language": r.language.value,
+                "province": r.province or "",
+                "kind": r.kind.value,
+                "owner": r.owner_id,
+                "review_by": r.review_by.isoformat(),
+            }
+        )
+    return rows
+
+
+# --- bulk loading (the demo, the benchmark) -------------------------------------------------------
+
+
+async def rebuild_vocabulary(session: AsyncSession) -> int:
+    """Recount the vocabulary from every live resource (after a bulk load that bypassed the
+    service). Returns the number of distinct terms."""
+    counts: Counter[str] = Counter()
+    rows = await session.stream(
+        select(Resource.title, Resource.tags, Resource.description).where(Resource.retired == false())
+    )
+    async for title, tags, description in rows:
+        counts.update(vocabulary(title, tags, description))
+    await session.execute(delete(ResourceTerm))
+    await _count_terms(session, counts)
+    return len(counts)
