@@ -74,3 +74,20 @@ POLL_F_QUORUM = "poll_quorum"
 POLL_F_RESULTS = "poll_results_shown"
 POLL_F_CHOICE = "poll_choice"  # ballot: the choice(s) of a single, multiple or yes/no poll
 POLL_F_RANK = "poll_rank_"  # ballot: prefix of the n-th preference of a ranked poll
+
+# Resources
+RESOURCE_FORM = "resource_form"  # add/edit modal; private_metadata holds the resource id when editing
+RESOURCE_TITLE = "resource_title"  # the form's input blocks (each element's action_id is the same)
+RESOURCE_URL = "resource_url"
+RESOURCE_DESCRIPTION = "resource_description"
+RESOURCE_TAGS = "resource_tags"
+RESOURCE_LANGUAGE = "resource_language"
+RESOURCE_PROVINCE = "resource_province"
+RESOURCE_KIND = "resource_kind"
+RESOURCE_OWNER = "resource_owner"
+RESOURCE_SHARE = "resource_share"  # value: resource id
+RESOURCE_MORE = "resource_more"  # value: {"q": query text, "o": offset}
+RESOURCE_EDIT = "resource_edit"  # value: resource id (also "Update" in the review DM)
+RESOURCE_RETIRE = "resource_retire"  # value: resource id
+RESOURCE_CURRENT = "resource_current"  # value: resource id ("Still current")
+RESOURCE_MINE = "resource_mine"  # the Home's "review" button: list my resources
