@@ -1,0 +1,123 @@
+"""Action-plan messages on a clock: owners' reminders, the leads' weekly digest, the network's
+monthly update.
+
+Each job is a sweep every ten minutes rather than a trigger at the send time: the services work
+out, in each recipient's own time zone, which occasions have come and are not yet in the outbound
+ledger; the job renders those and records them under their keys in one transaction, then delivers
+them (and any earlier one still waiting for a retry). So a run missed while the process was down
+happens at the next sweep, a second scheduler or a run by hand (`nlsbot jobs run NAME --at …`)
+finds the keys taken, and a failed send stays in the ledger until it goes through.
+
+Times are configurable (local wall-clock times, each in the recipient's zone):
+`NLS_REMINDER_TIME` (09:00), `NLS_DIGEST_DAY` (mon) and `NLS_DIGEST_TIME` (09:00).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time
+from typing import TypeVar
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.blocks.common import Reply
+from bot.blocks.digest import lead_digest_reply, network_update_reply
+from bot.blocks.plans import reminder_reply
+from bot.i18n import Translator
+from bot.sender import DeliveryReport, deliver_due
+from bot.services import digest, outbox
+from bot.services.digest import WEEKDAYS, Audience, Due, Schedule
+from jobs import JobEnv, job
+
+T = TypeVar("T")
+
+
+class PlanTimes(BaseSettings):
+    """The configurable times, read like every other setting (environment or `.env`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    reminder_at: time = Field(default=time(9, 0), alias="NLS_REMINDER_TIME")
+    digest_day: str = Field(default="mon", alias="NLS_DIGEST_DAY")
+    digest_at: time = Field(default=time(9, 0), alias="NLS_DIGEST_TIME")
+
+    @field_validator("digest_day")
+    @classmethod
+    def _day(cls, value: str) -> str:
+        day = value.strip().lower()[:3]
+        if day not in WEEKDAYS:
+            raise ValueError(f"must be a weekday ({', '.join(WEEKDAYS)})")
+        return day
+
+    def schedule(self) -> Schedule:
+        return Schedule(
+            reminder_at=self.reminder_at, digest_weekday=WEEKDAYS.index(self.digest_day), digest_at=self.digest_at
+        )
+
+
+def _sweep_trigger(tz):  # type: ignore[no-untyped-def]
+    return CronTrigger(minute="*/10", timezone=tz)
+
+
+async def _sweep(
+    env: JobEnv,
+    now: datetime,
+    find: Callable[[AsyncSession], Awaitable[Due[T]]],
+    message: Callable[[T], tuple[str, str, Reply]],
+) -> str:
+    """Record what has fallen due (key, channel, message) and deliver it with what still waits."""
+    recorded: list[str] = []
+    async with env.deps.db.transaction() as session:
+        due = await find(session)
+        for occasion in due.new:
+            key, channel, reply = message(occasion)
+            if await outbox.enqueue(
+                session, key=key, channel=channel, text=reply.text, blocks=reply.blocks_dicts(), now=now
+            ):
+                recorded.append(key)
+    keys = recorded + due.unsent
+    report = await deliver_due(env.deps, env.client, keys=keys, limit=len(keys)) if keys else DeliveryReport()
+    return f"{len(recorded)} recorded; {report}"
+
+
+def _audience(env: JobEnv) -> Audience:
+    settings = env.deps.settings
+    return Audience(PlanTimes().schedule(), settings.timezone, settings.nls_locale)
+
+
+@job("action-reminders", trigger=_sweep_trigger, description="owners: 7 and 1 days before due, weekly while overdue")
+async def action_reminders(env: JobEnv, now: datetime) -> str:
+    return await _sweep(
+        env,
+        now,
+        lambda session: digest.due_reminders(session, now=now, audience=_audience(env)),
+        lambda r: (r.key, r.owner.slack_user_id, reminder_reply(r, Translator(r.owner.locale), now)),
+    )
+
+
+@job("lead-digest", trigger=_sweep_trigger, description="leads: weekly digest (Monday 09:00 in their time zone)")
+async def lead_digest(env: JobEnv, now: datetime) -> str:
+    return await _sweep(
+        env,
+        now,
+        lambda session: digest.due_lead_digests(session, now=now, audience=_audience(env)),
+        lambda d: (d.key, d.lead.slack_user_id, lead_digest_reply(d, Translator(d.lead.locale), now)),
+    )
+
+
+@job("network-update", trigger=_sweep_trigger, description="NLS_NETWORK_CHANNEL: monthly plan update (1st, 10:00)")
+async def network_update(env: JobEnv, now: datetime) -> str:
+    settings = env.deps.settings
+    if not settings.network_channel:
+        return "NLS_NETWORK_CHANNEL is not set: nothing to post"
+    return await _sweep(
+        env,
+        now,
+        lambda session: digest.due_network_update(
+            session, now=now, schedule=PlanTimes().schedule(), tz=settings.timezone, channel=settings.network_channel
+        ),
+        lambda u: (u.key, u.channel, network_update_reply(u, Translator("en"), Translator("fr"))),
+    )
