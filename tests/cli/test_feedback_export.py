@@ -1,0 +1,78 @@
+"""`nlsbot export feedback` and `nlsbot export consultation N`: CSV that gives back exactly what
+people wrote (accents, emoji, quotes, commas, line breaks), and identity only where it was given."""
+
+from __future__ import annotations
+
+import csv
+import io
+from argparse import Namespace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.cli.feedback import export_consultation, export_feedback
+from bot.errors import NotFound
+from bot.services import feedback, members
+from tests.cli.test_cli import run
+from tests.support.directory import REP_MONTREAL, REP_TORONTO, load_directory
+
+WORDS = [
+    'Logement « abordable », s.v.p. — "urgent"; 3 familles 🏠👨‍👩‍👧\nDeuxième ligne\r\nTroisième',
+    "=SUM(A1:A9) stays text, <!channel> too",
+]
+
+
+async def _submit(deps, user: str, text: str, day: date, **changes: object) -> str:
+    values = {"voice": "newcomer", "topic": "housing", "province": "QC", "text": text, **changes}
+    async with deps.db.transaction() as session:
+        receipt = await feedback.submit(
+            session,
+            form=feedback.FeedbackForm.model_validate(values),
+            submitter=await members.get_member(session, user),
+            submitter_id=user,
+            now=datetime.combine(day, datetime.min.time(), UTC),
+            today=day,
+        )
+    return receipt.ref
+
+
+def _read(out: io.StringIO) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+
+
+async def test_feedback_csv_round_trips_every_character_and_hides_anonymous_identity(deps):
+    await load_directory(deps)
+    anonymous = await _submit(deps, REP_MONTREAL, WORDS[0], date(2026, 3, 1))
+    named = await _submit(deps, REP_TORONTO, WORDS[1], date(2026, 3, 5), anonymous=False, contact="é@x.ca")
+    out = io.StringIO(newline="")
+    await export_feedback(deps, Namespace(since=None), out)
+    rows = {r["reference"]: r for r in _read(out)}
+    assert list(next(iter(rows.values()))) == list(feedback.EXPORT_COLUMNS)
+    assert rows[anonymous]["text"] == WORDS[0].strip()
+    assert (rows[anonymous]["anonymous"], rows[anonymous]["submitted_by"], rows[anonymous]["organisation"]) == (
+        "yes",
+        "",
+        "",
+    )
+    assert rows[named]["text"] == WORDS[1]
+    assert (rows[named]["submitted_by"], rows[named]["organisation"], rows[named]["contact"]) == (
+        REP_TORONTO,
+        "Toronto South LIP",
+        "é@x.ca",
+    )
+    since = io.StringIO(newline="")
+    await export_feedback(deps, Namespace(since=date(2026, 3, 2)), since)
+    assert [r["reference"] for r in _read(since)] == [named]
+
+
+async def test_an_unknown_consultation_is_a_clear_error(deps):
+    with pytest.raises(NotFound):
+        await export_consultation(deps, Namespace(number=42), io.StringIO())
+
+
+def test_the_exporters_are_registered_on_the_command_line(tmp_path):
+    result = run(["export", "feedback"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ",".join(feedback.EXPORT_COLUMNS)
+    missing = run(["export", "consultation", "7"], tmp_path)
+    assert missing.returncode == 1 and "There is no consultation #7" in missing.stderr
