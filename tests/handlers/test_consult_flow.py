@@ -242,3 +242,24 @@ async def test_answering_rules_one_response_per_organisation_from_its_people_onl
         assert (await session.execute(select(ConsultationResponse))).first() is None
         [consultation] = (await session.execute(select(Consultation))).scalars()
     assert consultation.status is ConsultationStatus.OPEN  # closing is the job's; answers obey the clock anyway
+
+
+async def test_the_largest_consultation_still_fits_slacks_limits(bot, deps, clock):
+    """Twenty questions (the cap), choices with ten 75-character options, long answers: the
+    questionnaire opens (Slack's 100 blocks, 250 kB) and the results fit one message."""
+    clock.set(START)
+    await load_network(deps, 3)
+    options = " | ".join((f"{n} " + "option très détaillée " * 4)[:75] for n in range(10))
+    lines = [f"choice: Choice {n}? | {options}" for n in range(10)]
+    lines += [f"scale: Scale {n}?" for n in range(5)] + [f"long: {n} {'Long question ' * 21}"[:300] for n in range(5)]
+    form = {**FORM, ids.CONSULT_QUESTIONS: "\n".join(lines)}
+    assert (await start_consultation(bot, LEAD, form)).json()["response_action"] == "update"
+    await bot.slack.wait_for("chat.postMessage", count=3)
+    view = await open_questionnaire(bot, rep(1), invitation(bot, rep(1)))
+    blocks = answer_blocks(view)
+    assert len(blocks) == 20
+    values = ["1"] * 10 + ["3"] * 5 + ["é" * 3000] * 5
+    saved = (await bot.submit(rep(1), view, dict(zip(blocks, values, strict=True)))).json()
+    assert saved["response_action"] == "update", saved
+    results = await bot.answer(LEAD, "consult results 1")
+    assert len(results["blocks"]) <= 50 and "1 of 3 organisations answered" in text_of(results)

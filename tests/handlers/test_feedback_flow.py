@@ -12,7 +12,7 @@ from bot.shell import payloads
 from models import AuditEvent, OutboundMessage
 from models.feedback import Feedback, Topic, Urgency, Voice
 from tests.support.directory import ADMIN, LEAD, REP_MONTREAL, REP_TORONTO, STAFF_TORONTO, STRANGER, load_directory
-from tests.support.slackbot import text_of
+from tests.support.slackbot import find_action, text_of
 
 NEWCOMER_WORDS = "Nous cherchons un logement depuis 4 mois 🏠\nLes loyers à Montréal dépassent l'allocation « RAP »."
 TRICKY = "<!channel> <!here> <@UADMIN001> <https://evil.example|Official ballot> & co"
@@ -24,9 +24,12 @@ async def open_form(bot, user: str, how: str = "command") -> dict:
         await bot.command(user, "feedback")
     elif how == "shortcut":
         await bot.post(payloads.shortcut(user, ids.SHORTCUT_SHARE_FEEDBACK))
-    else:  # the App Home button
-        home = {"id": f"VHOME{user}", "type": "home", "blocks": []}
-        await bot.press(user, {"action_id": ids.FEEDBACK_OPEN, "value": ""}, block_id="home_feedback", view=home)
+    else:  # the button on the App Home
+        await bot.event(payloads.app_home_opened(user))
+        await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == user)
+        home = bot.slack.home_views[user]
+        button, block_id = find_action(home["blocks"], ids.FEEDBACK_OPEN)
+        await bot.press(user, button, block_id=block_id, view=home)
     return await bot.opened_view(before)
 
 
