@@ -243,6 +243,9 @@ def option_lines(text: str | None) -> list[str]:
 
 def validate_spec(spec: PollSpec, *, now: datetime) -> PollSpec:
     """The spec with its text tidied, or an `Invalid` naming the field (shown inline in the modal)."""
+    spec = replace(  # callers may pass enum values as plain strings
+        spec, kind=PollKind(spec.kind), electorate=Electorate(spec.electorate), results=ResultsShown(spec.results)
+    )
     question = " ".join(spec.question.split())
     if not question:
         raise Invalid("polls.error.question_missing", field="question")

@@ -1,0 +1,241 @@
+"""Poll modal submissions: creating a poll, and casting a ballot.
+
+Both validate (the form's shape with pydantic, then the service's rules) and write *before*
+acknowledging, so a problem comes back inline next to its input with what was typed kept, and a
+ballot's receipt view is shown only once the ballot is committed. A channel poll's electorate
+(the channel's members) is read from Slack before the acknowledgement too, within a time budget
+that leaves room for it; a channel we cannot read is an inline error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError, field_validator
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import ids
+from bot.blocks import polls as poll_blocks
+from bot.errors import DomainError, Invalid
+from bot.services import polls
+from handlers.context import Ctx
+from handlers.support import form_errors
+from jobs.polls import local_today
+from models.polls import Electorate, PollKind, ResultsShown
+
+FIELDS = {
+    "question": ids.POLL_F_QUESTION, "options": ids.POLL_F_OPTIONS, "kind": ids.POLL_F_KIND,
+    "max_choices": ids.POLL_F_MAX, "electorate": ids.POLL_F_ELECTORATE, "channel": ids.POLL_F_CHANNEL,
+    "secret": ids.POLL_F_SECRET, "closes_at": ids.POLL_F_CLOSES, "quorum": ids.POLL_F_QUORUM,
+    "results": ids.POLL_F_RESULTS,
+}  # fmt: skip
+CHANNEL_READ_SECONDS = 1.5  # Slack waits 3 s for the acknowledgement
+CHANNEL_PAGES = 20
+
+
+def register(app: AsyncApp) -> None:
+    app.view(ids.POLL_CREATE)(on_create)
+    app.view(ids.POLL_BALLOT_FORM)(on_ballot)
+
+
+# --- reading a submitted view -----------------------------------------------------------------
+
+
+def _value(state: Mapping[str, Any]) -> Any:
+    """One input's value as Slack sends it in `view.state.values`."""
+    if "selected_option" in state:
+        return (state["selected_option"] or {}).get("value")
+    if "selected_options" in state:
+        return [o.get("value") for o in state["selected_options"] or []]
+    for key in ("selected_conversation", "selected_channel", "selected_date_time"):
+        if key in state:
+            return state[key]
+    return state.get("value")
+
+
+def submitted(view: Mapping[str, Any]) -> dict[str, Any]:
+    """block_id → value for every input of a submitted view."""
+    values = view.get("state", {}).get("values", {})
+    return {block_id: _value(next(iter(actions.values()), {})) for block_id, actions in values.items()}
+
+
+@contextmanager
+def inline_at(fields: Mapping[str, str]) -> Iterator[None]:
+    """Show a service error next to the input it names: services name fields, views name blocks."""
+    try:
+        yield
+    except DomainError as error:
+        if error.field in fields:
+            error.field = fields[error.field]
+        raise
+
+
+class PollForm(BaseModel):
+    """The creation modal's shape; the rules (counts, lengths, dates, who may) are the service's."""
+
+    question: str = ""
+    options: str = ""
+    kind: PollKind = PollKind.SINGLE
+    max_choices: int | None = None
+    electorate: Electorate = Electorate.CHANNEL
+    channel: str | None = None
+    secret: bool = False
+    closes_at: datetime | None = None
+    quorum: int | None = None
+    results: ResultsShown = ResultsShown.AT_CLOSE
+
+    @field_validator("max_choices", "quorum", mode="before")
+    @classmethod
+    def _blank_number(cls, value: Any) -> Any:
+        return None if value in ("", None) else value
+
+    @field_validator("secret", mode="before")
+    @classmethod
+    def _checked(cls, value: Any) -> bool:
+        return bool(value)
+
+    @field_validator("closes_at", mode="before")
+    @classmethod
+    def _epoch(cls, value: Any) -> datetime | None:
+        return None if value in ("", None) else datetime.fromtimestamp(int(value), UTC)
+
+
+def parse_form(view: Mapping[str, Any], *, locale: str) -> polls.PollSpec:
+    values = submitted(view)
+    raw = {name: values.get(block_id) for name, block_id in FIELDS.items()}
+    try:
+        form = PollForm.model_validate({k: v for k, v in raw.items() if v is not None})
+    except ValidationError as exc:
+        name = str(exc.errors()[0]["loc"][0])
+        raise Invalid("polls.error.number", field=FIELDS.get(name, ids.POLL_F_QUESTION)) from None
+    if not form.channel:
+        raise Invalid("polls.error.channel_missing", field=ids.POLL_F_CHANNEL)
+    if form.closes_at is None:
+        raise Invalid("polls.error.closes_missing", field=ids.POLL_F_CLOSES)
+    return polls.PollSpec(
+        question=form.question, options=polls.option_lines(form.options), kind=form.kind,
+        electorate=form.electorate, channel_id=form.channel, closes_at=form.closes_at, secret=form.secret,
+        results=form.results, max_choices=form.max_choices, quorum=form.quorum, locale=locale,
+    )  # fmt: skip
+
+
+# --- creating a poll -----------------------------------------------------------------------------
+
+
+async def channel_members(client: AsyncWebClient, channel: str, *, bot_user_id: str | None) -> list[str]:
+    """Everyone in the channel now (every page), the bot itself excepted: a channel poll's
+    electorate. Unreadable or too slow to read is an inline error on the channel input."""
+    found: list[str] = []
+    cursor: str | None = None
+    try:
+        async with asyncio.timeout(CHANNEL_READ_SECONDS):
+            for _ in range(CHANNEL_PAGES):
+                page = await client.conversations_members(channel=channel, limit=1000, cursor=cursor)
+                found.extend(page.get("members") or [])
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+    except (SlackApiError, TimeoutError):
+        raise Invalid("polls.create.channel_unreadable", field=ids.POLL_F_CHANNEL, channel=channel) from None
+    return [member for member in found if member != bot_user_id]
+
+
+@form_errors
+async def on_create(
+    ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, context: Any, nls: Ctx
+) -> None:
+    deps, user_id = nls.deps, body["user"]["id"]
+    now, today = deps.now(), local_today(deps)
+    with inline_at(FIELDS):
+        spec = polls.validate_spec(parse_form(view, locale=nls.t.locale), now=now)
+        if not polls.may_create(nls.actor, spec.electorate, today):
+            raise Invalid("polls.error.may_not_create", field="electorate")
+        electors: list[str] = []
+        if spec.electorate is Electorate.CHANNEL:
+            electors = await channel_members(client, spec.channel_id, bot_user_id=context.get("bot_user_id"))
+        async with deps.db.transaction() as session:
+            poll = await polls.create_poll(
+                session, spec=spec, creator_id=user_id, actor=nls.actor, now=now, today=today, electors=electors
+            )
+    await ack()
+    await post_poll(nls, client, poll, user_id)
+
+
+async def post_poll(nls: Ctx, client: AsyncWebClient, poll: polls.PollView, user_id: str) -> None:
+    """Post the poll where it belongs and remember the message; a poll that cannot be posted is
+    withdrawn at once (nobody could have voted in it) and its creator told why."""
+    deps = nls.deps
+    message = poll_blocks.poll_message(poll, nls.t, deps.settings.timezone)
+    try:
+        posted = await client.chat_postMessage(channel=poll.channel_id, unfurl_links=False, **message.as_message())
+    except SlackApiError:
+        async with deps.db.transaction() as session:
+            await polls.withdraw_unposted(session, poll.id, now=deps.now())
+        await client.chat_postMessage(
+            channel=user_id, text=nls.t("polls.create.could_not_post", channel=poll.channel_id)
+        )
+        return
+    async with deps.db.transaction() as session:
+        await polls.set_message(session, poll.id, message_ts=posted["ts"])
+    await client.chat_postEphemeral(channel=poll.channel_id, user=user_id, text=poll_blocks.posted_reply(poll, nls.t))
+
+
+# --- casting a ballot -----------------------------------------------------------------------------
+
+
+def ballot_choices(poll: polls.PollView, view: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """(block_id, option position) of every choice on the submitted ballot, in order; a ranked
+    ballot's blank preferences are skipped, so ranks 1, 3 count as 1, 2."""
+    values = submitted(view)
+    if poll.ranked:
+        ranks = sorted(
+            (int(block.removeprefix(ids.POLL_F_RANK)), value)
+            for block, value in values.items()
+            if block.startswith(ids.POLL_F_RANK) and value is not None
+        )
+        return [(f"{ids.POLL_F_RANK}{rank}", _position(value)) for rank, value in ranks]
+    chosen = values.get(ids.POLL_F_CHOICE)
+    chosen = chosen if isinstance(chosen, list) else [chosen] if chosen is not None else []
+    return [(ids.POLL_F_CHOICE, _position(value)) for value in chosen]
+
+
+def _position(value: Any) -> int:
+    """An option value from our own ballot (ids only); anything else is refused, not guessed."""
+    if not str(value).isdigit():
+        raise Invalid("polls.error.bad_value")
+    return int(value)
+
+
+def _ballot_field(poll: polls.PollView, picks: list[tuple[str, int]], error: DomainError) -> str:
+    """Where a ballot error belongs: a repeated preference on its second occurrence."""
+    if not poll.ranked:
+        return ids.POLL_F_CHOICE
+    if error.key == "polls.error.ranked_repeat":
+        position = int(error.params["number"]) - 1
+        repeats = [block for block, value in picks if value == position]
+        return repeats[-1]
+    return f"{ids.POLL_F_RANK}1"
+
+
+@form_errors
+async def on_ballot(ack: Any, body: dict[str, Any], view: dict[str, Any], nls: Ctx) -> None:
+    deps, now = nls.deps, nls.deps.now()
+    poll_id = _position(view.get("private_metadata"))
+    async with deps.db.transaction() as session:
+        poll = await polls.get_poll(session, poll_id)
+        picks = ballot_choices(poll, view)
+        try:
+            recorded = await polls.cast_vote(
+                session, poll_id=poll_id, choices=[value for _, value in picks], user_id=body["user"]["id"],
+                actor=nls.actor, now=now, today=local_today(deps, now),
+            )  # fmt: skip
+        except Invalid as error:
+            error.field = _ballot_field(poll, picks, error)
+            raise
+    await ack(response_action="update", view=poll_blocks.vote_receipt_view(recorded, nls.t))

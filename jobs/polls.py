@@ -1,0 +1,125 @@
+"""Polls on a clock, and the Slack side of a poll's end.
+
+`poll-deadlines` closes every poll whose deadline passed — each exactly once, through the
+service's conditional UPDATE, so a restart, two schedulers or a hand run close nothing twice —
+queues its results for the thread in the outbound ledger (in the closing transaction, so they are
+never lost), sends them, and updates the poll message. A message update that fails stays marked
+stale and is retried on the next run.
+
+`poll-reminders` queues the 24-hours-before reminders: each poll is claimed once, and each person
+has one ledger key per poll (shared with the creator's "remind" button), so nobody is reminded twice.
+
+The helpers below are also what a handler runs right after a person closes or cancels a poll
+(the same outbound step, now rather than on the next tick).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.blocks import polls as poll_blocks
+from bot.deps import Deps
+from bot.i18n import Translator
+from bot.sender import deliver_due
+from bot.services import outbox, polls
+from jobs import JobEnv, job
+
+log = logging.getLogger(__name__)
+GONE = {"message_not_found", "channel_not_found", "is_archived", "cant_update_message"}
+
+
+def local_today(deps: Deps, now: datetime | None = None) -> date:
+    """The network's calendar day (terms and eligibility are dates in the network's time zone)."""
+    return (now or deps.now()).astimezone(deps.settings.timezone).date()
+
+
+def results_key(poll_id: int) -> str:
+    return f"poll-results:{poll_id}"
+
+
+async def queue_results(
+    session: AsyncSession, deps: Deps, closed: Sequence[polls.Results], *, now: datetime
+) -> list[str]:
+    """Record each closed poll's results for its thread, in the closing transaction."""
+    keys = []
+    for res in closed:
+        reply = poll_blocks.results_reply(res, Translator(res.poll.locale), deps.settings.timezone)
+        key = results_key(res.poll.id)
+        await outbox.enqueue(
+            session, key=key, channel=res.poll.channel_id, thread_ts=res.poll.message_ts,
+            text=reply.text, blocks=reply.blocks_dicts(), now=now,
+        )  # fmt: skip
+        keys.append(key)
+    return keys
+
+
+async def refresh_messages(deps: Deps, client: AsyncWebClient) -> int:
+    """Bring every stale poll message (closed or cancelled since it was posted) up to date."""
+    async with deps.db.reader() as session:
+        stale = await polls.stale_messages(session)
+        finals = {p.id: await polls.final_results(session, p.id) for p in stale}
+    updated = 0
+    for poll in stale:
+        reply = poll_blocks.poll_message(poll, Translator(poll.locale), deps.settings.timezone, results=finals[poll.id])
+        try:
+            await client.chat_update(channel=poll.channel_id, ts=poll.message_ts, **reply.as_message())
+        except SlackApiError as exc:
+            if exc.response.get("error") not in GONE:
+                log.warning("poll %s message update failed: %s", poll.id, exc.response.get("error"))
+                continue
+        async with deps.db.transaction() as session:
+            await polls.mark_message_current(session, poll.id)
+        updated += 1
+    return updated
+
+
+async def publish_outcome(deps: Deps, client: AsyncWebClient, keys: Sequence[str]) -> None:
+    """After the closing commit: send the queued results and update the poll messages."""
+    if keys:
+        await deliver_due(deps, client, keys=list(keys))
+    await refresh_messages(deps, client)
+
+
+def reminder_renderer(deps: Deps) -> polls.Render:
+    tz = deps.settings.timezone
+    return lambda poll, recipient: poll_blocks.reminder(poll, recipient, Translator(recipient.locale), tz)
+
+
+@job(
+    "poll-deadlines",
+    trigger=lambda tz: IntervalTrigger(seconds=30, timezone=tz),
+    description="close polls at their deadline (once each) and post their results",
+)
+async def close_polls(env: JobEnv, now: datetime) -> str:
+    deps = env.deps
+    async with deps.db.transaction() as session:
+        closed = await polls.close_due(session, now=now, today=local_today(deps, now))
+        keys = await queue_results(session, deps, closed, now=now)
+    await publish_outcome(deps, env.client, keys)
+    return f"closed {len(closed)} poll(s)" + (f": {', '.join(f'#{r.poll.id}' for r in closed)}" if closed else "")
+
+
+@job(
+    "poll-reminders",
+    trigger=lambda tz: IntervalTrigger(minutes=5, timezone=tz),
+    description="remind non-voters 24 hours before a poll closes (once per poll and person)",
+)
+async def remind_non_voters(env: JobEnv, now: datetime) -> str:
+    deps = env.deps
+    keys: list[str] = []
+    async with deps.db.transaction() as session:
+        due = await polls.claim_auto_reminders(session, now=now)
+        for poll in due:
+            keys += await polls.queue_reminders(
+                session, poll, render=reminder_renderer(deps), now=now, today=local_today(deps, now),
+                default_locale=deps.settings.nls_locale, actor_id=None,
+            )  # fmt: skip
+    delivery = await deliver_due(deps, env.client, keys=keys) if keys else None
+    return f"{len(due)} poll(s) entering their last day, {len(keys)} reminder(s) queued; {delivery or 'nothing sent'}"
