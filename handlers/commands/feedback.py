@@ -19,7 +19,10 @@ async def share_feedback(call: CommandCall) -> None:
 
 
 @subcommand(
-    "feedback summary", usage="feedback summary [since YYYY-MM-DD]", help_key="feedback.help.summary", order=61,
+    "feedback summary",
+    usage="feedback summary [since YYYY-MM-DD]",
+    help_key="feedback.help.summary",
+    order=61,
     member_only=True,
 )
 async def feedback_summary(call: CommandCall) -> None:
