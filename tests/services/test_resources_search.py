@@ -12,7 +12,7 @@ from bot.errors import DomainError
 from bot.services import resources
 from bot.services.resources import BadFilter, EmptyQuery, QueryTooLong
 from models.resources import ResourceTerm
-from tests.support.directory import ADMIN, REP_TORONTO
+from tests.support.directory import ADMIN, REP_TORONTO, load_directory
 from tests.support.resources import NOW, add, load_library, member, search, titles
 
 
@@ -128,8 +128,6 @@ async def test_pages_of_five_without_overlap(deps):
 
 
 async def load_directory_and(deps, count: int) -> None:
-    from tests.support.directory import load_directory
-
     await load_directory(deps)
     for n in range(count):
         await add(deps, title=f"Pathway {n:02d} to settlement", url=f"https://example.org/p/{n}", kind="guide")
@@ -178,7 +176,7 @@ async def test_empty_and_stop_word_only_questions_ask_for_words(deps):
 
 async def test_random_text_never_raises_anything_but_a_refusal(deps):
     await load_library(deps)
-    alphabet = list('abcdeéèçàôHOUSINGlogement "*-()^:{}[]&|!~<>@#%_\\\'') + ["NEAR", " AND ", " OR ", "😀", "\u0301"]
+    alphabet = [*"abcdeéèçàôHOUSINGlogement \"*-()^:{}[]&|!~<>@#%_\\'", "NEAR", " AND ", " OR ", "😀", "\u0301"]
     rng = random.Random(20260302)
     for _ in range(150):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
