@@ -87,6 +87,24 @@ async def publish_outcome(deps: Deps, client: AsyncWebClient, keys: Sequence[str
     await refresh_messages(deps, client)
 
 
+async def post_poll(deps: Deps, client: AsyncWebClient, poll: polls.PollView) -> str | None:
+    """Post a newly opened poll in its channel (in the poll's language) and remember the message,
+    so it can be updated at close; the message ts, or None if Slack refused, in which case the
+    poll is withdrawn at once (nobody could have voted in it). Used by the creation modal and by
+    services that open polls on their own (elections)."""
+    message = poll_blocks.poll_message(poll, Translator(poll.locale), deps.settings.timezone)
+    try:
+        posted = await client.chat_postMessage(channel=poll.channel_id, unfurl_links=False, **message.as_message())
+    except SlackApiError as exc:
+        log.warning("poll %s could not be posted: %s", poll.id, exc.response.get("error"))
+        async with deps.db.transaction() as session:
+            await polls.withdraw_unposted(session, poll.id, now=deps.now())
+        return None
+    async with deps.db.transaction() as session:
+        await polls.set_message(session, poll.id, message_ts=posted["ts"])
+    return str(posted["ts"])
+
+
 def reminder_renderer(deps: Deps) -> polls.Render:
     tz = deps.settings.timezone
     return lambda poll, recipient: poll_blocks.reminder(poll, recipient, Translator(recipient.locale), tz)

@@ -26,7 +26,7 @@ from bot.errors import DomainError, Invalid
 from bot.services import polls
 from handlers.context import Ctx
 from handlers.support import form_errors
-from jobs.polls import local_today
+from jobs.polls import local_today, post_poll
 from models.polls import Electorate, PollKind, ResultsShown
 
 FIELDS = {
@@ -164,25 +164,16 @@ async def on_create(
                 session, spec=spec, creator_id=user_id, actor=nls.actor, now=now, today=today, electors=electors
             )
     await ack()
-    await post_poll(nls, client, poll, user_id)
+    await announce(nls, client, poll, user_id)
 
 
-async def post_poll(nls: Ctx, client: AsyncWebClient, poll: polls.PollView, user_id: str) -> None:
-    """Post the poll where it belongs and remember the message; a poll that cannot be posted is
-    withdrawn at once (nobody could have voted in it) and its creator told why."""
-    deps = nls.deps
-    message = poll_blocks.poll_message(poll, nls.t, deps.settings.timezone)
-    try:
-        posted = await client.chat_postMessage(channel=poll.channel_id, unfurl_links=False, **message.as_message())
-    except SlackApiError:
-        async with deps.db.transaction() as session:
-            await polls.withdraw_unposted(session, poll.id, now=deps.now())
+async def announce(nls: Ctx, client: AsyncWebClient, poll: polls.PollView, user_id: str) -> None:
+    """Post the poll and tell its creator where — or, if it could not be posted, why it was withdrawn."""
+    if await post_poll(nls.deps, client, poll) is None:
         await client.chat_postMessage(
             channel=user_id, text=nls.t("polls.create.could_not_post", channel=poll.channel_id)
         )
         return
-    async with deps.db.transaction() as session:
-        await polls.set_message(session, poll.id, message_ts=posted["ts"])
     await client.chat_postEphemeral(channel=poll.channel_id, user=user_id, text=poll_blocks.posted_reply(poll, nls.t))
 
 

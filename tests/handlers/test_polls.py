@@ -5,6 +5,7 @@ ballots, closing early or at the deadline (once), cancelling, reminders (once), 
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from bot.blocks import ids
 from bot.localslack.server import BOT_USER_ID
 from jobs import JobEnv
 from jobs.polls import close_polls, remind_non_voters
-from models import OutboundMessage
+from models import AuditEvent, OutboundMessage
 from models.polls import Poll, PollReceipt, PollStatus
 from tests.support.directory import (
     EX_OFFICIO,
@@ -388,3 +389,28 @@ async def test_a_french_voter_is_answered_in_french(bot, deps, clock):
     answer = text_of(await bot.answer(REP_MONTREAL, "vote 1 oui"))
     assert "Enregistré — le vote de Montréal PLI au sondage nº 1" in answer and "*Pour*" in answer
     assert "Il n'y a pas de sondage nº 9." in text_of(await bot.answer(REP_MONTREAL, "vote 9 1"))
+
+
+async def test_a_secret_vote_leaves_no_choice_or_voter_in_the_logs_or_audit(bot, deps, clock, caplog):
+    clock.set(NOW)
+    await load_directory(deps)
+    await open_poll(deps, secret=True, options=("Quietly yes", "Quietly no"))
+    caplog.set_level(logging.INFO)  # production runs at INFO; Slack's libraries never go below it
+    answer = text_of(await bot.answer(REP_MONTREAL, "vote 1 2"))
+    assert "Recorded" in answer and "Quietly no" in answer  # the voter, and only the voter, is told
+    logged = "\n".join(f"{r.getMessage()} {getattr(r, 'fields', '')}" for r in caplog.records)
+    assert "Quietly no" not in logged and REP_MONTREAL not in logged
+    async with deps.db.reader() as session:
+        details = (await session.execute(select(AuditEvent.details))).scalars().all()
+    assert "Quietly" not in str(details) and REP_MONTREAL not in str(details)
+
+
+async def test_a_poll_slack_refuses_to_post_is_withdrawn_and_its_creator_told(bot, deps, clock):
+    clock.set(NOW)
+    await load_directory(deps)
+    bot.slack.fail_next("chat.postMessage", status=200, error="not_in_channel", retry_after=None)
+    assert not (await create(bot, LEAD, form())).content
+    told = await bot.slack.wait_for("chat.postMessage", lambda c: c.args.get("channel") == LEAD)
+    assert "couldn't post the poll in <#CGENERAL>, so I cancelled it" in told[0].args["text"]
+    async with deps.db.reader() as session:
+        assert (await session.get(Poll, 1)).status is PollStatus.CANCELLED
