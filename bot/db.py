@@ -65,12 +65,27 @@ class Database:
         self._writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writes = async_sessionmaker(self._writer_engine, expire_on_commit=False)
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._writer: asyncio.Task[object] | None = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A write unit of work: committed if the block succeeds, rolled back if it raises."""
-        async with self._writes() as session, session.begin():
-            yield session
+        if self._write_lock is None:
+            async with self._writes() as session, session.begin():
+                yield session
+            return
+        # SQLite has one writer at a time. Queue our writers here (FIFO, no sleeping) rather than
+        # letting them collide in SQLite's busy handler, which backs off for up to 100 ms a try.
+        if self._writer is asyncio.current_task():
+            raise RuntimeError("nested write transaction: finish the outer one first")
+        async with self._write_lock:
+            self._writer = asyncio.current_task()
+            try:
+                async with self._writes() as session, session.begin():
+                    yield session
+            finally:
+                self._writer = None
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
 from sqlalchemy import func, select
@@ -153,19 +154,63 @@ def _person_query():
     return select(Person).options(selectinload(Person.grants), selectinload(Person.organisation))
 
 
+_MEMBER_COLUMNS = (
+    Person.id,
+    Person.slack_user_id,
+    Person.name,
+    Organisation.id,
+    Organisation.name,
+    Organisation.kind,
+    Organisation.province,
+    Organisation.region,
+    RoleGrant.role,
+    RoleGrant.organisation_id,
+    RoleGrant.term_start,
+    RoleGrant.term_end,
+)
+
+
+def _members_from_rows(rows: Iterable[Any]) -> dict[str, Member]:
+    """Assemble Members from (person × organisation × grant) rows of one joined query."""
+    people: dict[str, tuple[Any, list[Grant]]] = {}
+    for row in rows:
+        pid, uid, name, oid, oname, kind, province, region, role, grant_org, start, end = row
+        entry = people.setdefault(uid, ((pid, name, oid, oname, kind, province, region), []))
+        if role is not None:
+            entry[1].append(Grant(role=role, organisation_id=grant_org, term_start=start, term_end=end))
+    return {
+        uid: Member(
+            person_id=p[0],
+            slack_user_id=uid,
+            name=p[1],
+            org=OrgInfo(id=p[2], name=p[3], kind=p[4], province=p[5], region=p[6]) if p[2] is not None else None,
+            grants=tuple(sorted(grants, key=lambda g: g.role.value)),
+        )
+        for uid, (p, grants) in people.items()
+    }
+
+
+def _member_query():
+    return (
+        select(*_MEMBER_COLUMNS)
+        .outerjoin(Organisation, Person.organisation_id == Organisation.id)
+        .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(Person.active)
+    )
+
+
 async def get_member(session: AsyncSession, slack_user_id: str) -> Member | None:
-    person = (
-        await session.execute(_person_query().where(Person.slack_user_id == slack_user_id, Person.active))
-    ).scalar_one_or_none()
-    return to_member(person) if person else None
+    """One directory entry in one query: it runs before every request, so it stays a single
+    indexed join rather than an ORM load with eager-loading round trips."""
+    rows = (await session.execute(_member_query().where(Person.slack_user_id == slack_user_id))).all()
+    return _members_from_rows(rows).get(slack_user_id)
 
 
 async def get_members(session: AsyncSession, slack_user_ids: Iterable[str]) -> dict[str, Member]:
     ids = list(set(slack_user_ids))
     if not ids:
         return {}
-    people = (await session.execute(_person_query().where(Person.slack_user_id.in_(ids)))).scalars()
-    return {p.slack_user_id: to_member(p) for p in people}
+    return _members_from_rows((await session.execute(_member_query().where(Person.slack_user_id.in_(ids)))).all())
 
 
 async def require_member(session: AsyncSession, slack_user_id: str) -> Member:
