@@ -33,6 +33,12 @@ async def choose_locale(session: AsyncSession, slack_user_id: str, choice: str) 
     return locale
 
 
+def _day(moment: datetime) -> datetime:
+    """Midnight UTC of `moment`. These timestamps are kept to the day on purpose: a precise time
+    of someone's request could be lined up with the time of an anonymous submission."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def profile_is_stale(pref: UserPref | None, now: datetime) -> bool:
     return pref is None or pref.profile_fetched_at is None or now - pref.profile_fetched_at > PROFILE_TTL
 
@@ -41,7 +47,7 @@ async def store_profile(
     session: AsyncSession, slack_user_id: str, *, locale: str | None, tz: str | None, now: datetime
 ) -> None:
     pref = await _pref(session, slack_user_id)
-    pref.slack_locale, pref.tz, pref.profile_fetched_at = locale, tz, now
+    pref.slack_locale, pref.tz, pref.profile_fetched_at = locale, tz, _day(now)
 
 
 async def mark_welcomed(session: AsyncSession, slack_user_id: str, now: datetime) -> bool:
@@ -49,7 +55,7 @@ async def mark_welcomed(session: AsyncSession, slack_user_id: str, now: datetime
     pref = await _pref(session, slack_user_id)
     if pref.welcomed_at is not None:
         return False
-    pref.welcomed_at = now
+    pref.welcomed_at = _day(now)
     return True
 
 

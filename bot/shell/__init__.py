@@ -135,6 +135,9 @@ async def _show(session: ShellSession, outcome: Outcome, out: Callable[[str], No
     for text in outcome.lines:
         out(text)
     while session.modal is not None:
+        if not fields_of(session.modal):  # a receipt or confirmation: nothing to fill in
+            session.cancel_modal()
+            return
         answers = await _fill(session)
         if answers is None:
             session.cancel_modal()
