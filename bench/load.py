@@ -1,0 +1,207 @@
+"""Load benchmark: ack latency and throughput of `nlsbot serve` over real HTTP with signed
+requests, side by side with a bare Bolt app that only acks (the floor), against a local Slack Web
+API answering with ~100 ms latency.
+
+    python -m bench.load [--rates 50 200] [--seconds 10] [--database sqlite|postgresql]
+
+Open loop: request i leaves at t0 + i/rate whatever happened to the earlier ones, so a slow server
+shows up as latency, not as a politely reduced rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from bench.scenarios import Scenario, scenarios, seed
+from bot.shell import payloads
+
+SECRET = "bench-signing-secret"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Result:
+    target: str
+    scenario: str
+    rate: int
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def pct(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else float("nan")
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+
+async def wait_ready(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            try:
+                async with http.post(url, data=b"") as resp:
+                    if resp.status in (200, 401, 404):
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: str, response_url: str) -> Result:
+    result = Result(target, scenario.name, rate)
+    total = int(rate * seconds)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=10)) as http:
+
+        async def one(i: int) -> None:
+            body = scenario.body(i, response_url)
+            headers = payloads.sign(body, SECRET)
+            started = time.perf_counter()
+            try:
+                async with http.post(url, data=body.encode(), headers=headers) as resp:
+                    await resp.read()
+                    if resp.status != 200:
+                        result.errors += 1
+                        return
+            except (aiohttp.ClientError, TimeoutError):
+                result.errors += 1
+                return
+            result.latencies.append(time.perf_counter() - started)
+
+        t0 = time.perf_counter()
+        tasks = []
+        for i in range(total):
+            delay = t0 + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+        result.elapsed = time.perf_counter() - t0
+    return result
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+async def run(rates: list[int], seconds: float, database: str, only: list[str] | None) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="nlsbench-"))
+    db_url = (
+        f"sqlite:///{tmp}/bench.sqlite3"
+        if database == "sqlite"
+        else os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/nlsbench")
+    )
+    slack_port, bot_port, bare_port = free_port(), free_port(), free_port()
+    api_url = f"http://127.0.0.1:{slack_port}/api/"
+    response_url = f"http://127.0.0.1:{slack_port}/response/1"
+    env = {
+        **os.environ, "DATABASE_URL": db_url, "SLACK_API_URL": api_url, "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET, "NLS_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+    }  # fmt: skip
+    context = await seed(db_url)
+    chosen = [s for s in scenarios(context) if not only or s.name in only]
+    procs = [
+        start([sys.executable, "-m", "bench.fake_slack", "--port", str(slack_port), "--latency", "0.1"], env),
+        start(
+            [sys.executable, "-m", "bot", "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(bot_port)],
+            env,
+        ),
+        start(
+            [
+                sys.executable,
+                "-m",
+                "bench.bare_bolt",
+                "--port",
+                str(bare_port),
+                "--secret",
+                SECRET,
+                "--api-url",
+                api_url,
+            ],
+            env,
+        ),
+    ]
+    targets: dict[str, tuple[str, int]] = {
+        "nlsbot": (f"http://127.0.0.1:{bot_port}/slack/events", procs[1].pid),
+        "bare Bolt": (f"http://127.0.0.1:{bare_port}/slack/events", procs[2].pid),
+    }
+    try:
+        for url, _ in targets.values():
+            await wait_ready(url)
+        results: list[Result] = []
+        for scenario in chosen:
+            for rate in rates:
+                for name, (url, _) in targets.items():
+                    await fire(url, scenario, min(rate, 20), 1.0, name, response_url)  # warm-up
+                    results.append(await fire(url, scenario, rate, seconds, name, response_url))
+                    await asyncio.sleep(1.0)  # let post-ack work drain before the next run
+        print_table(results, {name: peak_rss_mb(pid) for name, (_, pid) in targets.items()}, database, seconds)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+
+
+def print_table(results: list[Result], memory: dict[str, float], database: str, seconds: float) -> None:
+    print(f"\n{database}, {seconds:.0f} s per run, Slack Web API latency 100 ms\n")
+    print("| scenario | rate (req/s) | server | p50 ms | p95 ms | p99 ms | max ms | achieved req/s | errors |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    fmt: Callable[[float], str] = lambda v: f"{v:.1f}"  # noqa: E731
+    for r in results:
+        worst = max(r.latencies) * 1000 if r.latencies else float("nan")
+        print(
+            f"| {r.scenario} | {r.rate} | {r.target} | {fmt(r.pct(50))} | {fmt(r.pct(95))} | {fmt(r.pct(99))} "
+            f"| {fmt(worst)} | {r.throughput:.0f} | {r.errors} |"
+        )
+    ratios = {}
+    for r in results:
+        if r.target == "nlsbot":
+            floor = next(b for b in results if b.target == "bare Bolt" and (b.scenario, b.rate) == (r.scenario, r.rate))
+            ratios[(r.scenario, r.rate)] = statistics.median(r.latencies) / statistics.median(floor.latencies)
+    print("\np50 relative to bare Bolt: " + ", ".join(f"{s} @{rate}/s ×{v:.2f}" for (s, rate), v in ratios.items()))
+    print("peak memory (VmHWM): " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rates", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--only", nargs="*", help="scenario names")
+    args = parser.parse_args()
+    asyncio.run(run(args.rates, args.seconds, args.database, args.only))
+
+
+if __name__ == "__main__":
+    main()
