@@ -40,7 +40,7 @@ def web_client(deps: Deps, *, token: str | None = None) -> AsyncWebClient:
     return AsyncWebClient(
         token=token or deps.settings.slack_bot_token or LOCAL_TOKEN,
         base_url=deps.settings.slack_api_url,
-        timeout=15,
+        timeout=deps.settings.slack_timeout,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     send_rate_per_second: float = Field(default=5.0, gt=0, le=50, alias="NLS_SEND_RATE")
     log_level: str = Field(default="INFO", alias="NLS_LOG_LEVEL")
     db_pool_size: int = Field(default=10, ge=1, le=100, alias="NLS_DB_POOL_SIZE")
+    slack_timeout: float = Field(default=15.0, gt=0, le=60, alias="NLS_SLACK_TIMEOUT")
 
     @field_validator("slack_api_url")
     @classmethod
