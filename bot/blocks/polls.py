@@ -56,7 +56,7 @@ from models.polls import Electorate, PollKind, PollStatus, ResultsShown
 QUICK_BUTTONS = 5  # single-choice polls with this many options or fewer vote in one click
 SMALL_CHOICE = 10  # radio buttons / checkboxes up to this many options, selects beyond
 RANK_INPUTS = 10
-LINES_PER_SECTION = 20
+SECTION_BUDGET = 2900  # characters per section, under Slack's 3,000
 OPTIONS_TEXT_LIMIT = 3000  # Slack's plain_text_input maximum
 CREATE_KINDS = (PollKind.SINGLE, PollKind.MULTIPLE, PollKind.YES_NO, PollKind.RANKED)
 
@@ -127,9 +127,24 @@ def _rules(poll: PollView, t: Translator) -> list[str]:
     return rules
 
 
+def sections(entries: Sequence[str]) -> list[Block]:
+    """Lines packed into as few sections as fit Slack's 3,000 characters each, never cutting a line
+    in two: 50 options of 150 characters (more once escaped) take three or four sections."""
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    for entry in entries:
+        entry = clip(entry, SECTION_BUDGET)
+        if chunk and sum(len(c) + 1 for c in chunk) + len(entry) > SECTION_BUDGET:
+            blocks.append(mrkdwn(lines(chunk)))
+            chunk = []
+        chunk.append(entry)
+    if chunk:
+        blocks.append(mrkdwn(lines(chunk)))
+    return blocks
+
+
 def _option_sections(poll: PollView, t: Translator) -> list[Block]:
-    entries = [f"*{i + 1}.* {escape(option_label(poll, i, t))}" for i in range(len(poll.options))]
-    return [mrkdwn(lines(entries[i : i + LINES_PER_SECTION])) for i in range(0, len(entries), LINES_PER_SECTION)]
+    return sections([f"*{i + 1}.* {escape(option_label(poll, i, t))}" for i in range(len(poll.options))])
 
 
 def _confirm(t: Translator, title: str, text: str, confirm: str, *, danger: bool = False) -> ConfirmObject:
@@ -279,10 +294,7 @@ def results_blocks(res: Results, t: Translator, tz: tzinfo, *, with_title: bool 
     blocks.append(mrkdwn(f"*{summary_line(res, t)}*"))
     if poll.ranked:
         blocks.append(context(t("polls.results.first_preferences")))
-    option_lines = _option_lines(res, t)
-    blocks += [
-        mrkdwn(lines(option_lines[i : i + LINES_PER_SECTION])) for i in range(0, len(option_lines), LINES_PER_SECTION)
-    ]
+    blocks += sections(_option_lines(res, t))
     blocks.append(mrkdwn(lines(_turnout_lines(res, t))))
     if tally.rounds and poll.ranked:
         blocks += _rounds_blocks(poll, tally, t)
@@ -317,17 +329,7 @@ def _rounds_blocks(poll: PollView, tally: Count, t: Translator) -> list[Block]:
     intro = t("polls.results.rounds", count=len(tally.rounds))
     if tally.quota is not None:
         intro += " " + t("polls.results.quota", quota=_votes(tally.quota, t))
-    round_lines = [_round_line(poll, r, t) for r in tally.rounds]
-    blocks: list[Block] = [context(intro)]
-    chunk: list[str] = []
-    for line in round_lines:
-        if chunk and sum(len(c) + 1 for c in chunk) + len(line) > 2900:
-            blocks.append(mrkdwn(lines(chunk)))
-            chunk = []
-        chunk.append(clip(line, 2900))
-    if chunk:
-        blocks.append(mrkdwn(lines(chunk)))
-    return blocks
+    return [context(intro), *sections([_round_line(poll, r, t) for r in tally.rounds])]
 
 
 def _tie_note(poll: PollView, tally: Count, t: Translator) -> str | None:
@@ -367,7 +369,7 @@ def voters_reply(poll: PollView, ballots: Sequence[OpenBallot], t: Translator) -
         who = f"<@{ballot.cast_by}>" + (f" ({escape(ballot.org_name)})" if ballot.org_name else "")
         entries.append(f"• {who}: {choices_text(poll, ballot.choices, t)}")
     blocks: list[Block] = [header(title)]
-    blocks += [mrkdwn(lines(entries[i : i + LINES_PER_SECTION])) for i in range(0, len(entries), LINES_PER_SECTION)]
+    blocks += sections(entries)
     if not entries:
         blocks.append(mrkdwn(t("polls.voters.none")))
     return Reply(text=title, blocks=fit(blocks, context(t("polls.voters.more", number=poll.id))))

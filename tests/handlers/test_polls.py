@@ -15,7 +15,7 @@ from bot.app import web_client
 from bot.blocks import ids
 from bot.localslack.server import BOT_USER_ID
 from jobs import JobEnv
-from jobs.polls import close_polls, remind_non_voters
+from jobs.polls import close_polls, post_poll, remind_non_voters
 from models import AuditEvent, OutboundMessage
 from models.polls import Poll, PollReceipt, PollStatus
 from tests.support.directory import (
@@ -414,3 +414,25 @@ async def test_a_poll_slack_refuses_to_post_is_withdrawn_and_its_creator_told(bo
     assert "couldn't post the poll in <#CGENERAL>, so I cancelled it" in told[0].args["text"]
     async with deps.db.reader() as session:
         assert (await session.get(Poll, 1)).status is PollStatus.CANCELLED
+
+
+async def test_fifty_long_options_and_fifty_rounds_fit_slacks_limits(bot, deps, clock):
+    clock.set(NOW)
+    await load_network(deps, 50)
+    options = tuple(f"{n:02d} <Option> & " + "x" * 136 for n in range(50))  # 150 characters, escaping grows them
+    poll = await open_poll(deps, kind="ranked", options=options)
+    assert await post_poll(deps, web_client(deps), poll)  # the local Slack API enforces Slack's block limits
+    message = poll_message(bot.slack, poll.id)
+    assert "*50.* 49 &lt;Option&gt; &amp; xxx" in text_of(message)
+    element, block_id = buttons(message, ids.POLL_BALLOT)[0]
+    await bot.press(rep_id(0), element, block_id=block_id, message=message, channel=CHANNEL)
+    ballot = await bot.opened_view()
+    assert "ranks up to 10 options" in text_of(ballot)
+    for n in range(50):
+        await vote(deps, poll.id, rep_id(n), [n, (n + 1) % 50])  # one first preference each: 49 exclusions
+    clock.set(poll.closes_at + timedelta(minutes=1))
+    await close_polls(env(deps), poll.closes_at + timedelta(minutes=1))
+    thread = await bot.slack.wait_for("chat.postMessage", lambda c: c.args.get("thread_ts") == message["ts"])
+    assert "*Round 49:*" in text_of(thread[0].args)
+    await bot.slack.wait_for("chat.update")
+    assert "Winner:" in text_of(poll_message(bot.slack, poll.id))
