@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.app import web_client
 from bot.blocks import ids
 from bot.localslack.server import BOT_USER_ID
+from bot.shell import payloads
 from jobs import JobEnv
 from jobs.polls import close_polls, post_poll, remind_non_voters
 from models import AuditEvent, OutboundMessage
@@ -436,3 +437,17 @@ async def test_fifty_long_options_and_fifty_rounds_fit_slacks_limits(bot, deps, 
     assert "*Round 49:*" in text_of(thread[0].args)
     await bot.slack.wait_for("chat.update")
     assert "Winner:" in text_of(poll_message(bot.slack, poll.id))
+
+
+async def test_the_home_asks_a_rep_for_the_organisations_vote_and_opens_the_ballot(bot, deps, clock):
+    clock.set(NOW)
+    await load_directory(deps)
+    await open_poll(deps, question="Approve the terms of reference?")
+    await bot.event(payloads.app_home_opened(REP_TORONTO))
+    published = await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == REP_TORONTO)
+    home = published[0].args["view"]
+    assert "Cast Toronto South LIP's vote in poll #1: Approve the terms of reference?" in text_of(home)
+    element, block_id = buttons(home, ids.POLL_BALLOT)[0]
+    await bot.press(REP_TORONTO, element, block_id=block_id, view={**home, "id": "VHOME"})
+    ballot = await bot.opened_view()
+    assert ballot["callback_id"] == ids.POLL_BALLOT_FORM and ballot["private_metadata"] == "1"
