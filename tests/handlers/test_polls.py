@@ -451,3 +451,20 @@ async def test_the_home_asks_a_rep_for_the_organisations_vote_and_opens_the_ball
     await bot.press(REP_TORONTO, element, block_id=block_id, view={**home, "id": "VHOME"})
     ballot = await bot.opened_view()
     assert ballot["callback_id"] == ids.POLL_BALLOT_FORM and ballot["private_metadata"] == "1"
+
+
+async def test_multiple_choice_ballot_modal_enforces_the_maximum_inline(bot, deps, clock):
+    clock.set(NOW)
+    await load_directory(deps)
+    await create(bot, LEAD, form(**{ids.POLL_F_KIND: "multiple", ids.POLL_F_MAX: "2"}))
+    message = await posted(bot, 1)
+    assert "pick up to 2" in text_of(message)
+    element, block_id = buttons(message, ids.POLL_BALLOT)[0]
+    before = len(bot.slack.calls_to("views.open"))
+    await bot.press(REP_TORONTO, element, block_id=block_id, message=message, channel=CHANNEL)
+    ballot = await bot.opened_view(before)
+    too_many = (await bot.submit(REP_TORONTO, ballot, {ids.POLL_F_CHOICE: "1,2,3"})).json()
+    assert "Choose 2 options at most" in too_many["errors"][ids.POLL_F_CHOICE]
+    done = (await bot.submit(REP_TORONTO, ballot, {ids.POLL_F_CHOICE: "1,3"})).json()
+    assert "*Adopt as written*, *Send back*" in text_of(done["view"])
+    assert await receipts(deps) == 1

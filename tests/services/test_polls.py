@@ -7,7 +7,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services import polls
@@ -415,3 +415,41 @@ async def test_votable_lists_open_polls_with_status(deps):
         )
     assert [(i.poll.id, i.voted) for i in items] == [(network.id, True), (executive.id, False)]
     assert staff == []
+
+
+async def test_the_database_itself_has_no_column_linking_a_receipt_to_a_secret_ballot(deps):
+    def columns(connection) -> dict[str, set[str]]:
+        inspector = inspect(connection)
+        return {
+            table: {c["name"] for c in inspector.get_columns(table)}
+            for table in ("poll_receipts", "poll_secret_ballots")
+        } | {"ballot_fks": {fk["referred_table"] for fk in inspector.get_foreign_keys("poll_secret_ballots")}}
+
+    async with deps.db.engine.connect() as conn:
+        found = await conn.run_sync(columns)
+    assert found["poll_secret_ballots"] == {"id", "poll_id", "choices"}  # no voter, no time, no sequence
+    assert found["poll_secret_ballots"] & found["poll_receipts"] == {"poll_id"}
+    assert found["ballot_fks"] == {"polls"}
+    assert not {"cast_at", "created_at", "voted_at"} & found["poll_receipts"]
+
+
+async def test_an_stv_election_on_the_poll_engine(deps):
+    """What the nominations feature does: a secret network election for two seats."""
+    await load_network(deps, 6)
+    async with deps.db.transaction() as session:
+        election = await polls.create_system_poll(
+            session,
+            spec=spec(kind=PollKind.STV, seats=2, secret=True, options=("Ann", "Bo", "Cy", "Di"), origin="round:1"),
+            now=NOW,
+        )
+    ballots = [[0, 1], [0, 1], [0, 2], [1], [2, 3], [3, 2]]
+    for n, ballot in enumerate(ballots):
+        await vote(deps, election.id, rep_id(n), ballot)
+    at = election.closes_at
+    async with deps.db.transaction() as session:
+        [closed] = await polls.close_due(session, now=at, today=at.date())
+    assert closed.count.quota == 3  # 6 ballots, 2 seats
+    assert closed.count.winners[0] == 0  # Ann: 3 first preferences, elected at once
+    async with deps.db.reader() as session:
+        final = await polls.final_results(session, election.id)
+    assert final is not None and final.count.winners == closed.count.winners and len(final.count.winners) == 2
