@@ -58,6 +58,7 @@ MAX_WORD = 40  # no real word is longer; longer runs are noise
 REVIEW_PERIOD = timedelta(days=365)
 REVIEW_NOTICE = timedelta(days=31)  # the monthly DM lists what falls due before the next one
 SUGGEST_CUTOFF = 75.0
+CANDIDATES = 1000  # matches ranked per query at most (the newest); see `_candidates`
 CSV_COLUMNS = ("title", "url", "description", "tags", "language", "province", "kind")
 EXPORT_COLUMNS = (*CSV_COLUMNS, "owner", "review_by")
 NATIONAL = "national"
@@ -138,14 +139,25 @@ def words(text: str) -> list[str]:
 
 
 def stem(term: str) -> str:
-    """Drop an English/French plural ending so a plural query also finds the singular
-    (`toolkits` → `toolkit*`, `communities` → `communit*`, `logements` → `logement*`). Only used
-    with prefix matching, so the singular query still finds the plural."""
+    """Drop an English/French plural ending, for a prefix that finds both numbers
+    (`toolkits` → `toolkit*`, `communities` → `communit*`, `logements` → `logement*`)."""
     if len(term) >= 6 and term.endswith("ies"):
         return term[:-3]
     if len(term) >= 5 and term.endswith("s") and not term.endswith("ss"):
         return term[:-1]
     return term
+
+
+def number_forms(term: str) -> tuple[str, ...]:
+    """A complete word and its other number, to match exactly (`toolkit` ↔ `toolkits`,
+    `community` ↔ `communities`, `logement` ↔ `logements`)."""
+    if len(term) >= 6 and term.endswith("ies"):
+        return (term, term[:-3] + "y")
+    if len(term) >= 5 and term.endswith("y") and term[-2] not in "aeiou":
+        return (term, term[:-1] + "ies")
+    if len(term) >= 5 and term.endswith("s") and not term.endswith("ss"):
+        return (term, term[:-1])
+    return (term, term + "s") if len(term) >= 4 else (term,)
 
 
 def vocabulary(*texts: str) -> set[str]:
@@ -351,7 +363,9 @@ def _dialect(session: AsyncSession) -> str:
 
 
 def _filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [Resource.retired == false()]
+    """Conditions on `resources` for the filters (retired resources are never in the search
+    indexes, so only a filters-only listing needs to exclude them)."""
+    clauses: list[ColumnElement[bool]] = []
     if filters.language is ResourceLanguage.BOTH:
         clauses.append(Resource.language == ResourceLanguage.BOTH)
     elif filters.language is not None:
@@ -362,15 +376,49 @@ def _filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
         clauses.append(Resource.province == filters.province)
     if filters.kind is not None:
         clauses.append(Resource.kind == filters.kind)
-    for tag in filters.tags:
-        tagged = select(ResourceTag.resource_id).where(ResourceTag.tag == fold(tag))
-        clauses.append(Resource.id.in_(tagged))
+    for tag in filters.tags:  # EXISTS: a primary-key probe per row, never a list of every tagged id
+        tagged = select(ResourceTag.resource_id).where(
+            ResourceTag.resource_id == Resource.id, ResourceTag.tag == fold(tag)
+        )
+        clauses.append(tagged.exists())
     return clauses
 
 
-def _match_forms(terms: Sequence[str]) -> list[tuple[str, bool]]:
-    """Each term as (text, is_prefix): words of 3+ letters match as prefixes of their stem."""
-    return [(stem(t), True) if len(t) >= PREFIX_MIN else (t, False) for t in terms]
+@dataclass(frozen=True)
+class Match:
+    """How one word is looked up: as any of a few exact forms, or as a prefix."""
+
+    forms: tuple[str, ...] = ()
+    prefix: str | None = None
+
+
+def match_plan(terms: Sequence[str], complete: Iterable[str] = ()) -> list[Match]:
+    """Words of 3+ letters match as prefixes when they may be unfinished: the last word (as
+    typed so far), and any word that is not a whole word of the vocabulary (`complete`, folded).
+    A whole word earlier in the query matches itself or its other number, which the engines
+    look up directly instead of merging every word that starts with it (half the time for a
+    broad word at 100k resources). Shorter words match exactly."""
+    whole = set(complete)
+    plan = []
+    for index, term in enumerate(terms):
+        if len(term) < PREFIX_MIN:
+            plan.append(Match(forms=(term,)))
+        elif index == len(terms) - 1 or fold(term) not in whole:
+            plan.append(Match(prefix=stem(term)))
+        else:
+            plan.append(Match(forms=number_forms(term)))
+    return plan
+
+
+async def _whole_words(session: AsyncSession, terms: Sequence[str]) -> set[str]:
+    """Which words before the last are whole words of the vocabulary (one primary-key lookup)."""
+    earlier = {fold(t) for t in terms[:-1] if len(t) >= PREFIX_MIN}
+    if not earlier:
+        return set()
+    found = await session.execute(
+        select(ResourceTerm.term).where(ResourceTerm.term.in_(earlier), ResourceTerm.docs > 0)
+    )
+    return set(found.scalars())
 
 
 FTS5 = table("resources_fts", column("rowid"))
@@ -379,75 +427,118 @@ PG_CONFIG = literal_column(f"'{PG_SEARCH_CONFIG}'::regconfig")
 PG_WEIGHTS = literal_column("'{0.05, 0.1, 0.4, 1.0}'::float4[]")  # D, C description, B tags, A title
 
 
-def fts5_expression(terms: Sequence[str], *, any_term: bool) -> str:
-    """An FTS5 MATCH expression where every term is a quoted string (FTS5 operators inside
-    quotes are plain text), with `*` added by us only."""
+def _fts5_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts5_expression(plan: Sequence[Match], *, any_term: bool) -> str:
+    """An FTS5 MATCH expression where every word is a quoted string (FTS5 operators inside
+    quotes are plain text), with `*`, `OR` and `AND` added by us only."""
     parts = []
-    for text, prefix in _match_forms(terms):
-        quoted = '"' + text.replace('"', '""') + '"'
-        parts.append(quoted + ("*" if prefix else ""))
+    for match in plan:
+        if match.prefix is not None:
+            parts.append(_fts5_quote(match.prefix) + "*")
+        elif len(match.forms) == 1:
+            parts.append(_fts5_quote(match.forms[0]))
+        else:
+            parts.append("(" + " OR ".join(_fts5_quote(f) for f in match.forms) + ")")
     return (" OR " if any_term else " AND ").join(parts)
 
 
-def _sqlite_ranked(terms: Sequence[str], any_term: bool) -> Select[Any]:
-    match = sql_text("resources_fts MATCH :match").bindparams(match=fts5_expression(terms, any_term=any_term))
-    rank = literal_column("bm25(resources_fts, 20.0, 8.0, 1.0)")
-    return (
-        select(Resource.id)
-        .select_from(FTS5.join(Resource.__table__, Resource.id == FTS5.c.rowid))
-        .where(match)
-        .order_by(rank, Resource.id.desc())
-    )
+def _sqlite_candidates(plan: Sequence[Match], any_term: bool, filters: list[ColumnElement[bool]]) -> Select[Any]:
+    """FTS5 walks its matches newest first (rowid order) and stops at the cap; bm25 is computed
+    for those rows only. `resources` is joined only to apply filters."""
+    match = sql_text("resources_fts MATCH :match").bindparams(match=fts5_expression(plan, any_term=any_term))
+    score = literal_column("bm25(resources_fts, 20.0, 8.0, 1.0)")  # title, tags, description; lower is better
+    stmt = select(FTS5.c.rowid.label("id"), score.label("score")).where(match)
+    if filters:
+        stmt = stmt.join_from(FTS5, Resource.__table__, Resource.id == FTS5.c.rowid).where(*filters)
+    return stmt.order_by(FTS5.c.rowid.desc()).limit(CANDIDATES)
 
 
-def pg_tsquery(terms: Sequence[str], *, any_term: bool) -> ColumnElement[Any]:
-    """A tsquery combined from one query per term, each a bound parameter holding letters and
-    digits only: `websearch_to_tsquery` for exact words (it never raises), `to_tsquery(word:*)`
+def _pg_word(match: Match) -> ColumnElement[Any]:
+    if match.prefix is not None:
+        return func.to_tsquery(PG_CONFIG, match.prefix + ":*")
+    forms = [func.websearch_to_tsquery(PG_CONFIG, form) for form in match.forms]
+    combined = forms[0]
+    for form in forms[1:]:
+        combined = combined.op("||")(form)
+    return combined
+
+
+def pg_tsquery(plan: Sequence[Match], *, any_term: bool) -> ColumnElement[Any]:
+    """A tsquery combined from one query per word form, each a bound parameter holding letters
+    and digits only: `websearch_to_tsquery` for exact words (it never raises), `to_tsquery(word:*)`
     for prefixes (websearch syntax has none; the word cannot contain an operator)."""
-    parts = [
-        func.to_tsquery(PG_CONFIG, text + ":*") if prefix else func.websearch_to_tsquery(PG_CONFIG, text)
-        for text, prefix in _match_forms(terms)
-    ]
+    parts = [_pg_word(match) for match in plan]
     combined = parts[0]
     for part in parts[1:]:
         combined = combined.op("||" if any_term else "&&")(part)
     return combined
 
 
-def _pg_ranked(terms: Sequence[str], any_term: bool) -> Select[Any]:
-    query = pg_tsquery(terms, any_term=any_term)
-    rank = func.ts_rank(PG_WEIGHTS, PG_FTS.c.document, query)
+def _pg_candidates(plan: Sequence[Match], any_term: bool, filters: list[ColumnElement[bool]]) -> Select[Any]:
+    """The GIN index finds every match, the newest CANDIDATES are kept, and only those are
+    ranked. `OFFSET 0` fences the match off from the ordering: without it a plan (a generic one
+    especially, made without the words) may walk the table newest first testing every row, which
+    is fast for a word in a third of the resources and a full scan for a rare combination. With
+    it, the cost follows the number of matches, whatever the words."""
+    query = pg_tsquery(plan, any_term=any_term)
+    matches = select(PG_FTS.c.resource_id, PG_FTS.c.document).where(PG_FTS.c.document.op("@@")(query))
+    if filters:
+        matches = matches.join_from(PG_FTS, Resource.__table__, Resource.id == PG_FTS.c.resource_id).where(*filters)
+    found = matches.offset(0).subquery("matches")
+    score = -func.ts_rank(PG_WEIGHTS, found.c.document, query)  # negated: lower is better, as bm25
     return (
-        select(Resource.id)
-        .select_from(PG_FTS.join(Resource.__table__, Resource.id == PG_FTS.c.resource_id))
-        .where(PG_FTS.c.document.op("@@")(query))
-        .order_by(rank.desc(), Resource.id.desc())
+        select(found.c.resource_id.label("id"), score.label("score"))
+        .order_by(found.c.resource_id.desc())
+        .limit(CANDIDATES)
     )
 
 
-async def _ranked_ids(session: AsyncSession, query: Query, *, any_term: bool, offset: int, limit: int) -> list[int]:
-    if query.terms:
-        ranked = _pg_ranked if _dialect(session) == "postgresql" else _sqlite_ranked
-        stmt = ranked(query.terms, any_term)
-    else:
-        stmt = select(Resource.id).order_by(Resource.created_at.desc(), Resource.id.desc())
-    stmt = stmt.where(*_filter_clauses(query.filters)).offset(offset).limit(limit)
-    return list((await session.execute(stmt)).scalars())
+def _candidates(session: AsyncSession, plan: Sequence[Match], filters: Filters, any_term: bool) -> Select[Any]:
+    """At most CANDIDATES matching resources (the newest), each with its score. Ranking costs in
+    proportion to the matches, so a broad word ("newcomers") would rank tens of thousands of rows;
+    capping keeps every query fast, and below the cap (any real repository, most queries at
+    100k) the ranking is exact."""
+    candidates = _pg_candidates if _dialect(session) == "postgresql" else _sqlite_candidates
+    return candidates(plan, any_term, _filter_clauses(filters))
 
 
-async def _load(session: AsyncSession, ids: Sequence[int]) -> list[ResourceView]:
-    if not ids:
-        return []
-    rows = {r.id: r for r in (await session.execute(select(Resource).where(Resource.id.in_(ids)))).scalars()}
-    return [_view(rows[i]) for i in ids if i in rows]
+def _ranked(
+    session: AsyncSession, query: Query, plan: Sequence[Match], mode: SearchMode, offset: int, limit: int
+) -> Any:
+    """(id, score) of one page, best first. A listing by filters alone is simply newest first."""
+    if not plan:
+        return (
+            select(Resource.id.label("id"), literal_column("0").label("score"))
+            .where(Resource.retired == false(), *_filter_clauses(query.filters))
+            .order_by(Resource.id.desc())
+            .offset(offset)
+            .limit(limit)
+            .subquery("top")
+        )
+    candidates = _candidates(session, plan, query.filters, any_term=mode == "any").subquery("candidates")
+    return (
+        select(candidates.c.id, candidates.c.score)
+        .order_by(candidates.c.score, candidates.c.id.desc())
+        .offset(offset)
+        .limit(limit)
+        .subquery("top")
+    )
 
 
 async def _page(session: AsyncSession, query: Query, mode: SearchMode, offset: int, limit: int) -> SearchPage | None:
-    ids = await _ranked_ids(session, query, any_term=mode == "any", offset=offset, limit=limit + 1)
-    if not ids:
+    """Rank, then read only the rows of the page (and one more, to know whether there is a next)."""
+    plan = match_plan(query.terms, await _whole_words(session, query.terms)) if query.terms else []
+    top = _ranked(session, query, plan, mode, offset, limit + 1)
+    rows = await session.execute(
+        select(Resource).join(top, Resource.id == top.c.id).order_by(top.c.score, Resource.id.desc())
+    )
+    found = [_view(r) for r in rows.scalars()]
+    if not found:
         return None
-    hits = await _load(session, ids[:limit])
-    return SearchPage(query=query, hits=tuple(hits), offset=offset, has_more=len(ids) > limit, mode=mode)
+    return SearchPage(query=query, hits=tuple(found[:limit]), offset=offset, has_more=len(found) > limit, mode=mode)
 
 
 async def search(session: AsyncSession, query: Query | str, *, offset: int = 0, limit: int = PAGE_SIZE) -> SearchPage:
@@ -491,29 +582,40 @@ async def popular_tags(session: AsyncSession, limit: int = 8) -> list[str]:
 # --- did you mean ---------------------------------------------------------------------------
 
 
-async def _known(session: AsyncSession, term: str) -> bool:
-    """Whether some live resource has a word this term finds (itself, or starting with it)."""
-    text, prefix = _match_forms([term])[0]
-    folded = fold(text)  # letters and digits only, so no LIKE wildcard can be in it
-    condition = ResourceTerm.term.like(folded + "%") if prefix else ResourceTerm.term == folded
-    found = await session.execute(select(ResourceTerm.term).where(condition, ResourceTerm.docs > 0).limit(1))
-    return found.first() is not None
+async def _unknown(session: AsyncSession, terms: Sequence[str]) -> list[str]:
+    """The words (3+ letters) no live resource has, as typed or as the start of a longer word;
+    one query for all of them."""
+    candidates = [t for t in dict.fromkeys(terms) if len(t) >= PREFIX_MIN]
+    if not candidates:
+        return []
+    checks = [
+        select(ResourceTerm.term)
+        .where(ResourceTerm.term.like(fold(stem(t)) + "%"), ResourceTerm.docs > 0)  # letters/digits: no wildcard
+        .exists()
+        .label(f"k{i}")
+        for i, t in enumerate(candidates)
+    ]
+    known = (await session.execute(select(*checks))).one()
+    return [term for term, found in zip(candidates, known, strict=True) if not found]
 
 
-async def _closest_term(session: AsyncSession, term: str) -> str | None:
-    folded = fold(term)
-    rows = (
-        await session.execute(
-            select(ResourceTerm.term, ResourceTerm.docs).where(
-                ResourceTerm.size.between(len(folded) - 2, len(folded) + 2), ResourceTerm.docs > 0
-            )
+async def _closest_terms(session: AsyncSession, terms: Sequence[str]) -> dict[str, str]:
+    """For each word, the closest vocabulary word of about its length (one query for all)."""
+    folded = {t: fold(t) for t in terms}
+    sizes = [len(f) for f in folded.values()]
+    rows = await session.execute(
+        select(ResourceTerm.term, ResourceTerm.docs).where(
+            ResourceTerm.size.between(min(sizes) - 2, max(sizes) + 2), ResourceTerm.docs > 0
         )
-    ).all()
-    docs = dict(rows)
-    best = process.extract(folded, list(docs), scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=5)
-    if not best:
-        return None
-    return max(best, key=lambda m: (m[1], docs[m[0]]))[0]
+    )
+    docs = dict(rows.all())
+    closest = {}
+    for term, word in folded.items():
+        choices = [w for w in docs if abs(len(w) - len(word)) <= 2]
+        best = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=5)
+        if best:
+            closest[term] = max(best, key=lambda m: (m[1], docs[m[0]]))[0]
+    return closest
 
 
 async def _closest_tag(session: AsyncSession, tag: str) -> str | None:
@@ -532,10 +634,9 @@ async def suggest(session: AsyncSession, query: Query) -> Query | None:
     """The query with each word no resource contains replaced by the closest word of the
     vocabulary (same length ± 2, `fuzz.ratio` ≥ 75; the more common word wins a tie), and each
     unknown tag by the closest tag. None when there is nothing to correct."""
-    terms = list(query.terms)
-    for index, term in enumerate(terms):
-        if len(term) >= PREFIX_MIN and not await _known(session, term):
-            terms[index] = await _closest_term(session, term) or term
+    unknown = await _unknown(session, query.terms)
+    closest = await _closest_terms(session, unknown) if unknown else {}
+    terms = [closest.get(term, term) for term in query.terms]
     tags = [await _closest_tag(session, tag) or tag for tag in query.filters.tags]
     corrected = Query(terms=tuple(dict.fromkeys(terms)), filters=replace(query.filters, tags=tuple(tags)))
     return corrected if corrected != query else None

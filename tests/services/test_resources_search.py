@@ -156,8 +156,18 @@ async def test_punctuation_and_operators_never_raise_and_never_reach_the_engine_
 def test_user_words_are_quoted_for_fts5_and_bound_one_by_one_for_postgresql():
     query = resources.parse_query('NEAR(housing "tool*kit" -x col:y AND')
     assert query.terms == ("near", "housing", "tool", "kit", "x", "col")
-    expression = resources.fts5_expression(query.terms, any_term=False)
-    assert expression == '"near"* AND "housing"* AND "tool"* AND "kit"* AND "x" AND "col"*'
+    plan = resources.match_plan(query.terms, complete={"housing", "tool"})
+    expression = resources.fts5_expression(plan, any_term=False)
+    assert expression == '"near"* AND ("housing" OR "housings") AND ("tool" OR "tools") AND "kit"* AND "x" AND "col"*'
+
+
+def test_whole_words_match_their_other_number_and_the_last_word_is_a_prefix():
+    plan = resources.match_plan(("communities", "logement", "toolkits"), complete={"communities", "logement"})
+    assert plan == [
+        resources.Match(forms=("communities", "community")),
+        resources.Match(forms=("logement", "logements")),
+        resources.Match(prefix="toolkit"),
+    ]
 
 
 async def test_a_2000_character_query_is_refused_cleanly_and_300_characters_are_answered(deps):
