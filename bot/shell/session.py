@@ -77,6 +77,8 @@ class ShellSession:
             self.ids_by_name[uid.lower()] = uid
             self.ids_by_name.setdefault(name.split()[0].lower(), uid)
             self.ids_by_name.setdefault(name.lower().replace(" ", ""), uid)
+        # Everyone in the directory is "in" the shell's channel, so channel polls work here too.
+        self.slack.channel_members[SHELL_CHANNEL] = sorted(self.names)
 
     def resolve_user(self, token: str) -> str | None:
         key = token.strip().lstrip("@").lower()
