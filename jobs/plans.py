@@ -19,7 +19,7 @@ from datetime import datetime, time
 from typing import TypeVar
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,7 @@ from bot.i18n import Translator
 from bot.sender import DeliveryReport, deliver_due
 from bot.services import digest, outbox
 from bot.services.digest import WEEKDAYS, Audience, Due, Schedule
+from bot.settings import SettingsError
 from jobs import JobEnv, job
 
 T = TypeVar("T")
@@ -56,6 +57,17 @@ class PlanTimes(BaseSettings):
         return Schedule(
             reminder_at=self.reminder_at, digest_weekday=WEEKDAYS.index(self.digest_day), digest_at=self.digest_at
         )
+
+
+def plan_schedule() -> Schedule:
+    """The configured times; a malformed one stops the job with one line naming the variable."""
+    try:
+        return PlanTimes().schedule()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SettingsError(f"{first['loc'][0]}: {str(first['msg']).removeprefix('Value error, ')}") from None
+    except ValueError as exc:
+        raise SettingsError(f"NLS_REMINDER_TIME / NLS_DIGEST_TIME: {exc}") from None
 
 
 def _sweep_trigger(tz):  # type: ignore[no-untyped-def]
@@ -85,7 +97,7 @@ async def _sweep(
 
 def _audience(env: JobEnv) -> Audience:
     settings = env.deps.settings
-    return Audience(PlanTimes().schedule(), settings.timezone, settings.nls_locale)
+    return Audience(plan_schedule(), settings.timezone, settings.nls_locale)
 
 
 @job("action-reminders", trigger=_sweep_trigger, description="owners: 7 and 1 days before due, weekly while overdue")
@@ -117,7 +129,7 @@ async def network_update(env: JobEnv, now: datetime) -> str:
         env,
         now,
         lambda session: digest.due_network_update(
-            session, now=now, schedule=PlanTimes().schedule(), tz=settings.timezone, channel=settings.network_channel
+            session, now=now, schedule=plan_schedule(), tz=settings.timezone, channel=settings.network_channel
         ),
         lambda u: (u.key, u.channel, network_update_reply(u, Translator("en"), Translator("fr"))),
     )

@@ -323,10 +323,20 @@ def snoozed_text(snoozed: Snoozed, t: Translator) -> str:
 # --- an owner's reminder -----------------------------------------------------------------------
 
 
+def _reminder_intro(days_left: int, t: Translator) -> str:
+    """Said as things stand when the message is made (a reminder held by a snooze or by the night
+    may go out after its occasion), never as the occasion was named."""
+    if days_left < 0:
+        return t("plans.reminder.overdue")
+    if days_left <= 1:
+        return t("plans.reminder.tomorrow" if days_left == 1 else "plans.reminder.today")
+    return t("plans.reminder.soon", count=days_left)
+
+
 def reminder_reply(reminder: Reminder, t: Translator, now: datetime) -> Reply:
     today = reminder.owner.today(now)
     item = reminder.item
-    intro = t(f"plans.reminder.{reminder.occasion.kind}")
+    intro = _reminder_intro(item.days_left(today), t)
     return Reply(
         text=t("plans.reminder.text", title=escape(one_line(item.title, 150)), due=due_phrase(item, t, today)),
         blocks=[

@@ -82,7 +82,7 @@ async def test_reminders_come_a_week_before_a_day_before_and_weekly_while_overdu
     posted = sent_to(slack, REP_TORONTO)
     assert len(posted) == 5 and {r.status for r in rows} == {SendStatus.SENT}
     first = posted[0].args
-    assert "due in a week" in first["text"] or "due in a week" in str(first["blocks"])
+    assert "one of your action items is due in 7 days" in str(first["blocks"])
     assert "&lt;!here&gt;" in str(first["blocks"]) and "<!here>" not in str(first["blocks"])
     buttons = [e["action_id"] for b in first["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons == ["plan_update", "plan_snooze_1d", "plan_snooze_7d"]
@@ -170,12 +170,14 @@ async def test_a_snooze_holds_reminders_and_what_fell_due_comes_after(deps, slac
         await plans.snooze(s, actor=owner, item_id=ids["s1"], days=7, now=local(date(2026, 3, 13), 10, 0))
     days = [date(2026, 3, 14) + timedelta(days=n) for n in range(8)]
     await sweep(deps, clock, env, [local(d, h) for d in days for h in (9, 11)])
-    kinds = [(r.key.split(":")[3], r.created_at.astimezone(TORONTO)) for r in await ledger(deps)]
+    rows = await ledger(deps)
+    kinds = [(r.key.split(":")[3], r.created_at.astimezone(TORONTO)) for r in rows]
     assert kinds == [
         ("week-before", datetime(2026, 3, 13, 9, tzinfo=TORONTO)),
         ("day-before", datetime(2026, 3, 20, 11, tzinfo=TORONTO)),  # the snooze ended at 10:00 that day
         ("overdue", datetime(2026, 3, 21, 9, tzinfo=TORONTO)),
     ]
+    assert "is due today" in str(rows[1].blocks)  # said as things stand when it goes out
 
 
 async def test_an_item_given_after_an_occasion_is_not_reminded_of_it(deps, slack, clock, env):
