@@ -11,6 +11,9 @@ from sqlalchemy import select
 
 from bot.app import web_client
 from bot.blocks import ids
+from bot.blocks.facts import render_fact
+from bot.i18n import Translator
+from bot.services import members, resources
 from bot.shell import payloads
 from jobs import JobEnv
 from jobs import resources as review_job
@@ -141,3 +144,19 @@ async def test_resource_mine_lists_what_i_own_with_review_buttons(bot, deps):
     text = text_of(answer)
     assert "Your resources" in text and "Mine" in text and "Not mine" not in text
     find_action(answer["blocks"], ids.RESOURCE_CURRENT)
+
+
+async def test_the_home_lists_my_due_reviews_and_the_newest_resources(bot, deps):
+    await load_directory(deps)
+    await add(deps, REP_TORONTO, now=NOW - timedelta(days=380), title="Old guide", url="https://example.org/o")
+    await add(deps, LEAD, title="Brand new <toolkit>", url="https://example.org/new")
+    async with deps.db.reader() as session:
+        member = await members.get_member(session, REP_TORONTO)
+        [due] = await resources.reviews_for(session, member, NOW)
+        newest = await resources.newest(session, member, NOW)
+    assert (due.fact.key, due.fact.params["count"], due.action_id) == ("resources.needs_review", 1, ids.RESOURCE_MINE)
+    assert render_fact(newest[0].fact, Translator("en")) == "New: <https://example.org/new|Brand new &lt;toolkit&gt;>"
+    home = {"id": f"VHOME{REP_TORONTO}", "type": "home", "blocks": []}
+    await bot.press(REP_TORONTO, {"action_id": ids.RESOURCE_MINE, "value": ""}, block_id="home_needs", view=home)
+    [dm] = await bot.slack.wait_for("chat.postMessage", posted_in(REP_TORONTO))
+    assert "Your resources" in text_of(dm.args) and "Old guide" in text_of(dm.args)
