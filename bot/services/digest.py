@@ -281,7 +281,8 @@ async def due_lead_digests(session: AsyncSession, *, now: datetime, audience: Au
     for lead in people.values():
         occasion = latest_weekly(now, lead.tz, schedule.digest_weekday, schedule.digest_at)
         if occasion is not None and now - occasion.at <= schedule.digest_grace and lead.is_awake(now, schedule):
-            candidates.append((f"{DIGEST_PREFIX}:{lead.slack_user_id}:{occasion.day.isoformat()}", (lead, occasion)))
+            key = f"{DIGEST_PREFIX}:{lead.slack_user_id}:{occasion.day.isoformat()}"
+            candidates.append((key, (key, lead, occasion)))
     due = await _split(session, candidates)
     if not due.new:
         return Due(unsent=due.unsent)
@@ -291,11 +292,10 @@ async def due_lead_digests(session: AsyncSession, *, now: datetime, audience: Au
     last = await _last_digests(session)
     sections: dict[datetime, tuple[Section, ...]] = {}
     digests = []
-    for lead, occasion in due.new:
+    for key, lead, occasion in due.new:
         since = last.get(lead.slack_user_id) or occasion.at - timedelta(days=7)
         if since not in sections:
             sections[since] = tuple(await collect_digest(session, since, now))
-        key = f"{DIGEST_PREFIX}:{lead.slack_user_id}:{occasion.day.isoformat()}"
         digests.append(LeadDigest(key, lead, occasion, since, sections[since], found, overview))
     return Due(new=digests, unsent=due.unsent)
 

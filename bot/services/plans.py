@@ -402,14 +402,7 @@ async def attention(session: AsyncSession, *, today: date, limit: int) -> Attent
             ).where(_attention_filter(today))
         )
     ).one()
-    rows = await session.execute(
-        select(ActionItem)
-        .where(_attention_filter(today))
-        .options(*ITEM_LOAD)
-        .order_by(ActionItem.due_date, ActionItem.id)
-        .limit(limit)
-    )
-    items = tuple(to_item(row) for row in rows.scalars())
+    items = await _first_items(session, _attention_filter(today), ActionItem.due_date, ActionItem.id, limit=limit)
     return Attention(int(total), int(overdue), int(soon), int(blocked), items)
 
 
@@ -417,10 +410,15 @@ async def completed_since(session: AsyncSession, since: datetime, *, limit: int)
     """Items marked done since `since` (how many, and the latest few)."""
     done = and_(ActionItem.status == ItemStatus.DONE, ActionItem.updated_at >= since)
     count = (await session.execute(select(func.count()).where(done))).scalar_one()
-    rows = await session.execute(
-        select(ActionItem).where(done).options(*ITEM_LOAD).order_by(ActionItem.updated_at.desc()).limit(limit)
-    )
-    return int(count), tuple(to_item(row) for row in rows.scalars())
+    return int(count), await _first_items(session, done, ActionItem.updated_at.desc(), limit=limit)
+
+
+async def _first_items(session: AsyncSession, where: Any, *order: Any, limit: int) -> tuple[Item, ...]:
+    """The first `limit` items matching `where` (no query at all when none are wanted)."""
+    if limit <= 0:
+        return ()
+    rows = await session.execute(select(ActionItem).where(where).options(*ITEM_LOAD).order_by(*order).limit(limit))
+    return tuple(to_item(row) for row in rows.scalars())
 
 
 # --- changing --------------------------------------------------------------------------------

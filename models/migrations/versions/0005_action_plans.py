@@ -16,9 +16,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 STATUS = sa.Enum(
-    "not_started", "in_progress", "blocked", "done", "dropped",
-    name="item_status", native_enum=False, create_constraint=True, length=19,
-)  # fmt: skip
+    "not_started",
+    "in_progress",
+    "blocked",
+    "done",
+    "dropped",
+    name="item_status",
+    native_enum=False,
+    create_constraint=True,
+    length=19,
+)
 
 
 def upgrade() -> None:
@@ -40,9 +47,11 @@ def upgrade() -> None:
         sa.Column("text_en", sa.String(length=1000), nullable=False),
         sa.Column("text_fr", sa.String(length=1000), nullable=False),
         sa.ForeignKeyConstraint(
-            ["direction_id"], ["plan_directions.id"],
-            name=op.f("fk_plan_objectives_direction_id_plan_directions"), ondelete="CASCADE",
-        ),  # fmt: skip
+            ["direction_id"],
+            ["plan_directions.id"],
+            name=op.f("fk_plan_objectives_direction_id_plan_directions"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_objectives")),
         sa.UniqueConstraint("direction_id", "number", name=op.f("uq_plan_objectives_direction_id_number")),
     )
@@ -64,9 +73,11 @@ def upgrade() -> None:
         sa.CheckConstraint("due_date >= start_date", name=op.f("ck_action_items_dates_in_order")),
         sa.CheckConstraint("percent >= 0 AND percent <= 100", name=op.f("ck_action_items_percent_range")),
         sa.ForeignKeyConstraint(
-            ["objective_id"], ["plan_objectives.id"],
-            name=op.f("fk_action_items_objective_id_plan_objectives"), ondelete="RESTRICT",
-        ),  # fmt: skip
+            ["objective_id"],
+            ["plan_objectives.id"],
+            name=op.f("fk_action_items_objective_id_plan_objectives"),
+            ondelete="RESTRICT",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_action_items")),
         sa.UniqueConstraint("ref", name=op.f("uq_action_items_ref")),
     )
@@ -101,7 +112,10 @@ def upgrade() -> None:
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("snoozed_until", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["item_id"], ["action_items.id"], name=op.f("fk_action_item_owners_item_id_action_items"), ondelete="CASCADE"
+            ["item_id"],
+            ["action_items.id"],
+            name=op.f("fk_action_item_owners_item_id_action_items"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_action_item_owners_person_id_people"), ondelete="CASCADE"
