@@ -9,7 +9,8 @@ Every rule lives here, so a button, a modal, a job, the CLI and the shell share 
 - "done" means 100 %; a progress note is at most `NOTE_LIMIT` characters; dates are in order.
 
 Form errors name the modal input they belong to (`field=`), so the person sees them inline with
-everything they typed still in place. The scheduled side (reminders, digests, the network
+everything they typed still in place. Their parameters never carry user-written text (an item's
+title could hold `<!channel>`); the person knows which item they pressed. The scheduled side (reminders, digests, the network
 update) is in `bot.services.digest`; the plan's contributions to the digest and the Home are at
 the end of this module.
 """
@@ -180,9 +181,9 @@ def require_planner(actor: Member | None) -> Member:
 
 def _check_may_update(actor: Member | None, item: Item, *, field: str | None = None) -> None:
     if not may_update(actor, item):
-        raise NotAllowed("plans.errors.not_yours", field=field, title=item.title)
+        raise NotAllowed("plans.errors.not_yours", field=field)
     if item.status is ItemStatus.DROPPED:
-        raise Conflict("plans.errors.dropped", field=field, title=item.title)
+        raise Conflict("plans.errors.dropped", field=field)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -492,11 +493,11 @@ async def snooze(session: AsyncSession, *, actor: Member | None, item_id: int, d
     item = to_item(row)
     mine = next((o for o in row.owners if actor is not None and o.person_id == actor.person_id), None)
     if mine is None:
-        raise NotAllowed("plans.errors.snooze_not_owner", title=item.title)
+        raise NotAllowed("plans.errors.snooze_not_owner")
     if item.status is ItemStatus.DROPPED:
-        raise Conflict("plans.errors.dropped", title=item.title)
+        raise Conflict("plans.errors.dropped")
     if item.status is ItemStatus.DONE:
-        raise Conflict("plans.errors.done_no_reminders", title=item.title)
+        raise Conflict("plans.errors.done_no_reminders")
     mine.snoozed_until = now + timedelta(days=days)
     return Snoozed(item=item, days=days, until=mine.snoozed_until)
 

@@ -110,7 +110,7 @@ async def test_someone_elses_item_gets_a_clear_no(bot, items, user):
     calls = await bot.slack.wait_for("response_url", count=before + 1)
     refusal = calls[-1].args
     assert refusal["response_type"] == "ephemeral"
-    assert "Only the owners of *Funding proposal*, NLS leads and administrators can update it." in refusal["text"]
+    assert refusal["text"] == "Only this item's owners, NLS leads and administrators can update it."
     assert bot.slack.calls_to("views.open") == []
 
 
@@ -130,7 +130,7 @@ async def test_a_lead_may_update_and_drop_and_a_dropped_item_is_closed(bot, deps
     button = {"action_id": "plan_update", "type": "button", "value": str(items["next"])}
     await bot.press(REP_TORONTO, button, block_id="b")
     calls = await bot.slack.wait_for("response_url", count=before + 1)
-    assert "*Comms plan* was dropped" in calls[-1].args["text"]
+    assert "This item was dropped, so it can no longer be updated." in calls[-1].args["text"]
     assert (await _item(deps, items["next"])).status is ItemStatus.DROPPED
 
 

@@ -164,7 +164,8 @@ async def test_anyone_else_gets_a_clear_no(deps, user):
             await plans.update_item(
                 s, actor=actor, item_id=ids_by_ref["a1"], update=plans.ItemUpdate(ItemStatus.DONE, 100, None), now=NOW
             )
-    assert "Only the owners of *Network call <!channel>*" in Translator("en")(refused.value.key, **refused.value.params)
+    message = Translator("en")(refused.value.key, **refused.value.params)
+    assert message == "Only this item's owners, NLS leads and administrators can update it."
 
 
 async def test_done_means_a_hundred_percent_and_only_leads_drop(deps):
