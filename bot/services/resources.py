@@ -392,18 +392,23 @@ class Match:
     prefix: str | None = None
 
 
+WHOLE_LAST_WORD = 7  # a whole last word this long is taken as finished (see `match_plan`)
+
+
 def match_plan(terms: Sequence[str], complete: Iterable[str] = ()) -> list[Match]:
-    """Words of 3+ letters match as prefixes when they may be unfinished: the last word (as
-    typed so far), and any word that is not a whole word of the vocabulary (`complete`, folded).
-    A whole word earlier in the query matches itself or its other number, which the engines
-    look up directly instead of merging every word that starts with it (half the time for a
-    broad word at 100k resources). Shorter words match exactly."""
+    """Words of 3+ letters match as prefixes when they may be unfinished: any word that is not
+    a whole word of the vocabulary (`complete`, folded), and a short last word even when it is
+    one (`employ` should find employment, `health` healthcare). Whole words match themselves or
+    their other number, which the engines look up directly instead of merging every word that
+    starts with them (half the time or less for a broad word at 100k resources). Shorter words
+    match exactly."""
     whole = set(complete)
     plan = []
     for index, term in enumerate(terms):
+        last = index == len(terms) - 1
         if len(term) < PREFIX_MIN:
             plan.append(Match(forms=(term,)))
-        elif index == len(terms) - 1 or fold(term) not in whole:
+        elif fold(term) not in whole or (last and len(term) < WHOLE_LAST_WORD):
             plan.append(Match(prefix=stem(term)))
         else:
             plan.append(Match(forms=number_forms(term)))
@@ -411,13 +416,14 @@ def match_plan(terms: Sequence[str], complete: Iterable[str] = ()) -> list[Match
 
 
 async def _whole_words(session: AsyncSession, terms: Sequence[str]) -> set[str]:
-    """Which words before the last are whole words of the vocabulary (one primary-key lookup)."""
-    earlier = {fold(t) for t in terms[:-1] if len(t) >= PREFIX_MIN}
-    if not earlier:
+    """Which words are whole words of the vocabulary (one primary-key lookup); a short last
+    word is a prefix whatever the answer, so it is not asked about."""
+    asked = {fold(t) for t in terms[:-1] if len(t) >= PREFIX_MIN}
+    if terms and len(terms[-1]) >= WHOLE_LAST_WORD:
+        asked.add(fold(terms[-1]))
+    if not asked:
         return set()
-    found = await session.execute(
-        select(ResourceTerm.term).where(ResourceTerm.term.in_(earlier), ResourceTerm.docs > 0)
-    )
+    found = await session.execute(select(ResourceTerm.term).where(ResourceTerm.term.in_(asked), ResourceTerm.docs > 0))
     return set(found.scalars())
 
 

@@ -170,6 +170,13 @@ def test_whole_words_match_their_other_number_and_the_last_word_is_a_prefix():
     ]
 
 
+def test_a_long_whole_last_word_is_taken_as_finished_and_a_short_one_as_a_start():
+    assert resources.match_plan(("logement",), complete={"logement"}) == [
+        resources.Match(forms=("logement", "logements"))
+    ]
+    assert resources.match_plan(("health",), complete={"health"}) == [resources.Match(prefix="health")]
+
+
 async def test_a_2000_character_query_is_refused_cleanly_and_300_characters_are_answered(deps):
     await load_library(deps)
     with pytest.raises(QueryTooLong):
