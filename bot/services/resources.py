@@ -125,10 +125,10 @@ def fold(word: str) -> str:
 _STOP_TEXT = """
     a about an and any are as at be can could do does find for from have how i in is it looking
     me my need of on or please show some that the there this to want we what where which who with you
-    your anyone know
+    your anyone know hi hello hey thanks thank
     au aux avec ce ces cherche chercher comment d dans de des du elle en est et il j je l la le les
     leur lui m ma me mes moi mon ne nous on ou où par pas pour qu quel quelle quels quelles qui s sa
-    se ses son sur t ta te tes toi ton trouver tu un une vos votre vous y
+    se ses son sur t ta te tes toi ton trouver tu un une vos votre vous y bonjour salut allo merci
     """
 STOP_WORDS = frozenset(fold(w) for w in _STOP_TEXT.split())
 

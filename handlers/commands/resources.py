@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.blocks import resources as blocks
 from bot.services import resources
 from handlers.commands.router import CommandCall, subcommand
+from handlers.events.resources import question_of
 
 
 @subcommand(
@@ -19,7 +20,7 @@ async def find(call: CommandCall) -> None:
     await call.ack()
     nls = call.nls
     try:
-        query = resources.parse_query(call.args)
+        query = resources.parse_query(question_of(call.args))  # Slack escapes & < > and marks up mentions
         async with nls.deps.db.reader() as session:
             page = await resources.search(session, query)
     except resources.EmptyQuery:

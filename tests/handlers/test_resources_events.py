@@ -160,3 +160,10 @@ async def test_the_home_lists_my_due_reviews_and_the_newest_resources(bot, deps)
     await bot.press(REP_TORONTO, {"action_id": ids.RESOURCE_MINE, "value": ""}, block_id="home_needs", view=home)
     [dm] = await bot.slack.wait_for("chat.postMessage", posted_in(REP_TORONTO))
     assert "Your resources" in text_of(dm.args) and "Old guide" in text_of(dm.args)
+
+
+async def test_a_greeting_by_dm_gets_the_how_to(bot, deps):
+    await load_library(deps)
+    await bot.event(payloads.direct_message(REP_MONTREAL, "Bonjour !"))
+    [answer] = await bot.slack.wait_for("chat.postMessage")
+    assert "Search the NLS resource repository" in text_of(answer.args)

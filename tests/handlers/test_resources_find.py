@@ -139,3 +139,9 @@ async def test_resource_text_is_shown_as_text_never_as_markup(bot, deps):
         == "Evil &lt;!channel&gt; *bold* &lt;https://evil.example|Official ballot&gt; &amp; co"
     )
     assert "<!channel>" not in answer["text"]
+
+
+async def test_slack_escaping_and_mentions_in_the_command_are_not_words(bot, deps):
+    await load_library(deps)
+    answer = await bot.answer(STAFF_TORONTO, "find santé &amp; mentale <@UREPTOR01>")  # as Slack sends it
+    assert "Resources for “santé mentale”" in text_of(answer)
