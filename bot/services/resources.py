@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -1169,7 +1169,7 @@ async def default_owner(session: AsyncSession) -> str | None:
 
 
 def parse_rows(
-    rows: Iterable[tuple[int, dict[str, str]]], *, explain: Any
+    rows: Iterable[tuple[int, dict[str, str]]], *, explain: Callable[..., str]
 ) -> list[tuple[int, ResourceInput, dict[str, str]]]:
     """Validate every row, and that no address appears twice; `ImportFailed` names each bad line
     (`explain(key, **params)` words the problem)."""
@@ -1200,7 +1200,7 @@ def parse_rows(
 
 
 async def import_resources(
-    session: AsyncSession, rows: Iterable[tuple[int, dict[str, str]]], *, now: datetime, explain: Any
+    session: AsyncSession, rows: Iterable[tuple[int, dict[str, str]]], *, now: datetime, explain: Callable[..., str]
 ) -> ImportReport:
     """Create or update resources from CSV rows, all or nothing, matched by address (or by title
     for resources without one). Importing the same file again changes nothing."""
