@@ -85,6 +85,7 @@ class NominationRound(Base):
     nominations_closed_at: Mapped[datetime | None]  # set once, by whoever closed nominations
     closed_by: Mapped[str | None] = mapped_column(String(32))  # None: the deadline job
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="SET NULL"))
+    ballot: Mapped[list[int] | None] = mapped_column(JSON)  # nomination ids in the election poll's option order
     finished_at: Mapped[datetime | None]
 
 

@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('nominations_closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_by', sa.String(length=32), nullable=True),
     sa.Column('poll_id', sa.Integer(), nullable=True),
+    sa.Column('ballot', sa.JSON(), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint('election_closes_at > nominations_close_at', name=op.f('ck_nomination_rounds_election_after_nominations')),
     sa.CheckConstraint('seats >= 1', name=op.f('ck_nomination_rounds_seats_positive')),
