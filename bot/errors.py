@@ -44,3 +44,14 @@ class NotInDirectory(NotAllowed):
     """The Slack user is not in the membership directory; the message says whom to ask."""
 
     key = "errors.not_in_directory"
+
+
+class Mentions(tuple[str, ...]):
+    """Slack user ids to show as mentions in a message. Everything else passed to a message is
+    escaped as user text; this marks the one kind of markup our own code builds on purpose."""
+
+    def __str__(self) -> str:
+        return ", ".join(f"<@{uid}>" for uid in self) or "the NLS Secretariat"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)

@@ -46,10 +46,19 @@ class Pacer:
         self._next = max(now, self._next) + self.interval
 
 
+_PACERS: dict[float, Pacer] = {}
+
+
+def shared_pacer(rate: float) -> Pacer:
+    """One pacer per process and rate: every job's deliveries together stay under the rate,
+    not each of them separately."""
+    return _PACERS.setdefault(rate, Pacer(rate))
+
+
 async def deliver_due(
     deps: Deps, client: AsyncWebClient, *, keys: list[str] | None = None, limit: int = 500, pacer: Pacer | None = None
 ) -> DeliveryReport:
-    pacer = pacer or Pacer(deps.settings.send_rate_per_second)
+    pacer = pacer or shared_pacer(deps.settings.send_rate_per_second)
     report = DeliveryReport()
     while True:
         async with deps.db.transaction() as session:

@@ -7,6 +7,7 @@ traceback from deep inside a driver, so `load_settings` turns pydantic's errors 
 
 from __future__ import annotations
 
+from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +15,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("en", "fr")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DATABASE_URL = "sqlite:///nlsbot.sqlite3"
 
 
@@ -37,6 +39,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="NLS_LOG_LEVEL")
     db_pool_size: int = Field(default=10, ge=1, le=100, alias="NLS_DB_POOL_SIZE")
     slack_timeout: float = Field(default=15.0, gt=0, le=60, alias="NLS_SLACK_TIMEOUT")
+    # When people hear from the bot, in their own time zone.
+    reminder_time: time = Field(default=time(9, 0), alias="NLS_REMINDER_TIME")
+    digest_day: str = Field(default="mon", alias="NLS_DIGEST_DAY")
+    digest_time: time = Field(default=time(9, 0), alias="NLS_DIGEST_TIME")
 
     @field_validator("slack_api_url")
     @classmethod
@@ -68,6 +74,14 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql", "postgres://")):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return value
+
+    @field_validator("digest_day")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        day = value.strip().lower()[:3]
+        if day not in WEEKDAYS:
+            raise ValueError(f"must be a weekday ({', '.join(WEEKDAYS)})")
+        return day
 
     @field_validator("log_level")
     @classmethod

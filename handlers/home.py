@@ -4,7 +4,6 @@ any listener whose change affects what someone's Home shows (a vote cast, an ite
 from __future__ import annotations
 
 import logging
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -18,19 +17,12 @@ from bot.services.home import load_home
 log = logging.getLogger(__name__)
 
 
-def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
-    try:
-        return ZoneInfo(name) if name else default
-    except (ZoneInfoNotFoundError, ValueError):
-        return default
-
-
 async def publish_home(deps: Deps, client: AsyncWebClient, user_id: str) -> None:
     """Render and publish `user_id`'s Home (one read, then one views.publish, no session held)."""
     now = deps.now()
     async with deps.db.reader() as session:
         pref = await prefs.get_pref(session, user_id)
-        tz = _zone(pref.tz if pref else None, deps.settings.timezone)
+        tz = prefs.zone_of(pref.tz if pref else None, deps.settings.timezone)
         data = await load_home(session, user_id, now, now.astimezone(tz).date())
     t = Translator(prefs.language(pref, deps.settings.nls_locale))
     await client.views_publish(user_id=user_id, view=home_view(data, t, now, tz))

@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.common import Reply
+from bot.blocks.common import Reply, escape
 from bot.errors import DomainError
 from bot.i18n import Translator
 
@@ -19,7 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def explain(error: DomainError, t: Translator) -> str:
-    return t(error.key, **error.params)
+    """The refusal in the person's language. Parameters may carry user text (a title, a name), so
+    text is escaped; `Mentions` are the one markup our own code adds on purpose."""
+    params = {k: escape(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    return t(error.key, **params)
 
 
 async def tell(body: dict[str, Any], client: AsyncWebClient, message: str | Reply, *, respond: Any = None) -> None:

@@ -15,12 +15,10 @@ Times are configurable (local wall-clock times, each in the recipient's zone):
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, time
+from datetime import datetime
 from typing import TypeVar
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.common import Reply
@@ -29,45 +27,21 @@ from bot.blocks.plans import reminder_reply
 from bot.i18n import Translator
 from bot.sender import DeliveryReport, deliver_due
 from bot.services import digest, outbox
-from bot.services.digest import WEEKDAYS, Audience, Due, Schedule
-from bot.settings import SettingsError
+from bot.services.digest import Audience, Due, Schedule
+from bot.settings import WEEKDAYS, Settings
 from jobs import JobEnv, job
 
 T = TypeVar("T")
 
 
-class PlanTimes(BaseSettings):
-    """The configurable times, read like every other setting (environment or `.env`)."""
-
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
-
-    reminder_at: time = Field(default=time(9, 0), alias="NLS_REMINDER_TIME")
-    digest_day: str = Field(default="mon", alias="NLS_DIGEST_DAY")
-    digest_at: time = Field(default=time(9, 0), alias="NLS_DIGEST_TIME")
-
-    @field_validator("digest_day")
-    @classmethod
-    def _day(cls, value: str) -> str:
-        day = value.strip().lower()[:3]
-        if day not in WEEKDAYS:
-            raise ValueError(f"must be a weekday ({', '.join(WEEKDAYS)})")
-        return day
-
-    def schedule(self) -> Schedule:
-        return Schedule(
-            reminder_at=self.reminder_at, digest_weekday=WEEKDAYS.index(self.digest_day), digest_at=self.digest_at
-        )
-
-
-def plan_schedule() -> Schedule:
-    """The configured times; a malformed one stops the job with one line naming the variable."""
-    try:
-        return PlanTimes().schedule()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise SettingsError(f"{first['loc'][0]}: {str(first['msg']).removeprefix('Value error, ')}") from None
-    except ValueError as exc:
-        raise SettingsError(f"NLS_REMINDER_TIME / NLS_DIGEST_TIME: {exc}") from None
+def plan_schedule(settings: Settings) -> Schedule:
+    """The configured times (`NLS_REMINDER_TIME`, `NLS_DIGEST_DAY`, `NLS_DIGEST_TIME`), validated
+    with every other setting at start."""
+    return Schedule(
+        reminder_at=settings.reminder_time,
+        digest_weekday=WEEKDAYS.index(settings.digest_day),
+        digest_at=settings.digest_time,
+    )
 
 
 def _sweep_trigger(tz):  # type: ignore[no-untyped-def]
@@ -97,7 +71,7 @@ async def _sweep(
 
 def _audience(env: JobEnv) -> Audience:
     settings = env.deps.settings
-    return Audience(plan_schedule(), settings.timezone, settings.nls_locale)
+    return Audience(plan_schedule(settings), settings.timezone, settings.nls_locale)
 
 
 @job("action-reminders", trigger=_sweep_trigger, description="owners: 7 and 1 days before due, weekly while overdue")
@@ -129,7 +103,7 @@ async def network_update(env: JobEnv, now: datetime) -> str:
         env,
         now,
         lambda session: digest.due_network_update(
-            session, now=now, schedule=plan_schedule(), tz=settings.timezone, channel=settings.network_channel
+            session, now=now, schedule=plan_schedule(settings), tz=settings.timezone, channel=settings.network_channel
         ),
         lambda u: (u.key, u.channel, network_update_reply(u, Translator("en"), Translator("fr"))),
     )

@@ -27,18 +27,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import members, plans, prefs
+from bot.services import members, outbox, plans, prefs
 from bot.services.contributions import Section, collect_digest
-from models import OutboundMessage, Role, SendStatus, UserPref
+from bot.services.sql import chunks
+from models import Role, SendStatus, UserPref
 from models.plans import OPEN_STATUSES, ActionItem
 
 T = TypeVar("T")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REMINDER_PREFIX = "plan-reminder"
 DIGEST_PREFIX = "lead-digest"
 NETWORK_PREFIX = "network-update"
@@ -84,13 +84,6 @@ class Occasion:
     kind: str  # "week-before", "day-before", "overdue", "weekly", "monthly"
     day: date  # the recipient's local date it belongs to: what the ledger key names
     at: datetime  # the UTC instant it falls due
-
-
-def zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
-    try:
-        return ZoneInfo(name) if name else default
-    except (ZoneInfoNotFoundError, ValueError):
-        return default
 
 
 def local_moment(day: date, wall: time, tz: ZoneInfo) -> datetime:
@@ -163,14 +156,14 @@ async def recipients(session: AsyncSession, user_ids: Iterable[str], audience: A
     """Language and time zone of each person, from their cached Slack profile, in one query."""
     wanted = list(set(user_ids))
     found: dict[str, UserPref] = {}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         rows = await session.execute(select(UserPref).where(UserPref.slack_user_id.in_(chunk)))
         found.update((p.slack_user_id, p) for p in rows.scalars())
     return {
         uid: Recipient(
             uid,
             prefs.language(found.get(uid), audience.default_locale),
-            zone(found[uid].tz if uid in found else None, audience.default_tz),
+            prefs.zone_of(found[uid].tz if uid in found else None, audience.default_tz),
         )
         for uid in wanted
     }
@@ -182,18 +175,10 @@ class Due(Generic[T]):
     unsent: list[str] = field(default_factory=list)  # recorded earlier, still waiting to be delivered
 
 
-def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    """IN-lists short enough for every backend's parameter limit."""
-    return (values[start : start + size] for start in range(0, len(values), size))
-
-
 async def _split(session: AsyncSession, candidates: Sequence[tuple[str, T]]) -> Due[T]:
     """Which candidate occasions the ledger has not seen, and which it holds unsent."""
     keys = [key for key, _ in candidates]
-    recorded: dict[str, SendStatus] = {}
-    for chunk in _chunks(keys):
-        query = select(OutboundMessage.key, OutboundMessage.status).where(OutboundMessage.key.in_(chunk))
-        recorded.update((key, status) for key, status in (await session.execute(query)).all())
+    recorded = await outbox.statuses(session, keys)
     waiting = (SendStatus.PENDING, SendStatus.SENDING)
     return Due(
         new=[c for key, c in candidates if key not in recorded],
@@ -264,12 +249,7 @@ class LeadDigest:
 
 async def _last_digests(session: AsyncSession) -> dict[str, datetime]:
     """When each lead's previous digest was made: "since the last digest" starts there."""
-    rows = await session.execute(
-        select(OutboundMessage.channel, func.max(OutboundMessage.created_at))
-        .where(OutboundMessage.key.like(f"{DIGEST_PREFIX}:%"))
-        .group_by(OutboundMessage.channel)
-    )
-    return dict(rows.all())
+    return await outbox.last_recorded(session, DIGEST_PREFIX)
 
 
 async def due_lead_digests(session: AsyncSession, *, now: datetime, audience: Audience) -> Due[LeadDigest]:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.errors import Mentions
 from bot.services import members
 from bot.services.contributions import (
     HomeLink,
@@ -40,7 +41,7 @@ class HomeData:
     network: tuple[HomeLink, ...]
     find: tuple[HomeLink, ...]
     lead_stats: tuple[Section, ...]
-    contacts: str
+    contacts: Mentions | str
 
 
 async def executive_committee(session: AsyncSession, on: date) -> Committee:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.errors import DomainError, NotFound, NotInDirectory
+from bot.errors import DomainError, Mentions, NotFound, NotInDirectory
 from models import Organisation, OrgKind, Person, Role, RoleGrant
 
 # Province/territory code → region used for slates, reserved seats and summaries.
@@ -222,7 +222,7 @@ async def require_member(session: AsyncSession, slack_user_id: str) -> Member:
     return member
 
 
-async def directory_contacts(session: AsyncSession) -> str:
+async def directory_contacts(session: AsyncSession) -> Mentions:
     """Mentions of the people who maintain the directory (admins, else leads), for "ask …"."""
     rows = (
         await session.execute(
@@ -234,7 +234,7 @@ async def directory_contacts(session: AsyncSession) -> str:
     ).all()
     admins = [uid for uid, role in rows if role is Role.ADMIN]
     chosen = admins or [uid for uid, _ in rows]
-    return ", ".join(f"<@{uid}>" for uid in dict.fromkeys(chosen)) or "the NLS Secretariat"
+    return Mentions(dict.fromkeys(chosen))
 
 
 async def members_with_role(session: AsyncSession, role: Role) -> list[Member]:

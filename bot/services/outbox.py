@@ -9,6 +9,7 @@ offers no idempotency key, so in that rare window we prefer a possible duplicate
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sql import insert_if_absent
+from bot.services.sql import chunks, insert_if_absent
 from models import OutboundMessage, SendStatus
 
 MAX_ATTEMPTS = 8
@@ -129,3 +130,24 @@ async def counts_by_status(session: AsyncSession) -> dict[str, int]:
 
 async def was_recorded(session: AsyncSession, key: str) -> bool:
     return (await session.execute(select(OutboundMessage.id).where(OutboundMessage.key == key))).first() is not None
+
+
+async def statuses(session: AsyncSession, keys: Sequence[str]) -> dict[str, SendStatus]:
+    """The ledger status of each of `keys` that was recorded (absent keys are not in the result)."""
+    found: dict[str, SendStatus] = {}
+    for chunk in chunks(keys):
+        rows = await session.execute(
+            select(OutboundMessage.key, OutboundMessage.status).where(OutboundMessage.key.in_(chunk))
+        )
+        found.update((key, status) for key, status in rows.all())
+    return found
+
+
+async def last_recorded(session: AsyncSession, key_prefix: str) -> dict[str, datetime]:
+    """When a message whose key starts with `key_prefix:` was last recorded, per recipient."""
+    rows = await session.execute(
+        select(OutboundMessage.channel, func.max(OutboundMessage.created_at))
+        .where(OutboundMessage.key.like(f"{key_prefix}:%"))
+        .group_by(OutboundMessage.channel)
+    )
+    return {channel: at for channel, at in rows.all()}

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.blocks import ids
-from bot.errors import Conflict, Invalid, NotAllowed, NotFound
+from bot.errors import Conflict, Invalid, Mentions, NotAllowed, NotFound
 from bot.services import audit
 from bot.services.contributions import Fact, NeedsYou, Section, digest_section, lead_stats, needs_you
 from bot.services.members import SLACK_USER_ID, ImportFailed, Member, RowError
@@ -576,7 +576,7 @@ async def add_item(session: AsyncSession, *, actor: Member | None, draft: ItemDr
     people = await _people(session, draft.owners)
     unknown = [uid for uid in draft.owners if uid not in people]
     if unknown:
-        raise Invalid("plans.errors.unknown_owner", field=ids.PLAN_OWNERS, users=", ".join(f"<@{u}>" for u in unknown))
+        raise Invalid("plans.errors.unknown_owner", field=ids.PLAN_OWNERS, users=Mentions(unknown))
     row = ActionItem(
         objective_id=objective.id, year=fiscal_year(draft.start), title=draft.title,
         working_group=draft.working_group, start_date=draft.start, due_date=draft.due, status=ItemStatus.NOT_STARTED,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,3 +63,11 @@ async def mark_welcomed(session: AsyncSession, slack_user_id: str, now: datetime
 def language(pref: UserPref | None, default: str) -> str:
     """The person's language: their `/nls lang` choice, else their Slack locale, else `default`."""
     return resolve_locale(pref.locale if pref else None, pref.slack_locale if pref else None, default)
+
+
+def zone_of(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    """A person's time zone from their cached Slack `tz`, or `default` when unknown or invalid."""
+    try:
+        return ZoneInfo(name) if name else default
+    except (ZoneInfoNotFoundError, ValueError):
+        return default

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+
+T = TypeVar("T")
 
 
 def _insert_for(session: AsyncSession, table: Table) -> Any:
@@ -38,3 +40,8 @@ async def insert_if_absent(
         .returning(table.c[returning])
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+def chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """IN-lists short enough for every backend's parameter limit."""
+    return (values[start : start + size] for start in range(0, len(values), size))

@@ -114,9 +114,8 @@ async def test_a_lead_abroad_gets_it_at_nine_in_their_own_zone_in_their_language
     assert "Mobilisation des parties prenantes et communication" in text_of(digest)
 
 
-async def test_the_digest_day_and_time_are_configurable(deps, slack, clock, env, monkeypatch):
-    monkeypatch.setenv("NLS_DIGEST_DAY", "wednesday")
-    monkeypatch.setenv("NLS_DIGEST_TIME", "08:30")
+async def test_the_digest_day_and_time_are_configurable(deps, slack, clock, env):
+    deps.settings.digest_day, deps.settings.digest_time = "wed", time(8, 30)
     await run(clock, env, local(MONDAY, 9, 0))
     assert sent_to(slack) == []
     await run(clock, env, local(MONDAY + timedelta(days=2), 8, 30))

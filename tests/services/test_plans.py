@@ -241,7 +241,7 @@ async def test_adding_items_checks_dates_owners_and_who_adds(deps):
             await plans.add_item(s, actor=await _member(deps, REP_TORONTO), draft=draft, now=NOW)
         with pytest.raises(Invalid) as unknown:
             await plans.add_item(s, actor=await _member(deps, LEAD), draft=draft, now=NOW)
-    assert unknown.value.field == ids.PLAN_OWNERS and unknown.value.params["users"] == "<@UNOBODY01>"
+    assert unknown.value.field == ids.PLAN_OWNERS and str(unknown.value.params["users"]) == "<@UNOBODY01>"
     async with deps.db.transaction() as s:
         item = await plans.add_item(
             s, actor=await _member(deps, LEAD), draft=plans.parse_draft(**{**form, "due": "2026-09-30"}), now=NOW
