@@ -1,0 +1,147 @@
+"""Nomination modal submissions: opening a round, nominating someone, marking a nomination
+ineligible.
+
+Each validates (the form's shape, then the service's rules) and writes *before* acknowledging, so a
+problem comes back inline next to its input with what was typed kept; on success the modal turns
+into its confirmation, and what others are owed (the nominee's DM, the nominator's news) is
+delivered after the commit. A new round is announced in its channel right after the acknowledgement;
+if Slack refuses the post, the round is withdrawn and its opener told.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError, field_validator
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import ids
+from bot.blocks import nominations as nomination_blocks
+from bot.errors import Invalid
+from bot.sender import deliver_due
+from bot.services import nominations, terms
+from handlers.context import Ctx
+from handlers.home import refresh_homes
+from handlers.support import form_errors
+from handlers.views.polls import inline_at, submitted
+from jobs.nominations import post_round, queue
+from models.nominations import ElectionMethod
+
+ROUND_FIELDS = {
+    "seats": ids.ROUND_F_SEATS, "reserved": ids.ROUND_F_RESERVED, "method": ids.ROUND_F_METHOD,
+    "nominations_close_at": ids.ROUND_F_NOMINATIONS_CLOSE, "election_closes_at": ids.ROUND_F_ELECTION_CLOSE,
+    "term_years": ids.ROUND_F_TERM, "channel": ids.ROUND_F_CHANNEL,
+}  # fmt: skip
+NOMINATION_FIELDS = {"nominee": ids.NOMINATION_F_NOMINEE, "statement": ids.NOMINATION_F_STATEMENT}
+REASON_FIELDS = {"reason": ids.NOMINATION_F_REASON}
+
+
+def register(app: AsyncApp) -> None:
+    app.view(ids.ROUND_FORM)(on_round)
+    app.view(ids.NOMINATION_FORM)(on_nomination)
+    app.view(ids.NOMINATION_INELIGIBLE_FORM)(on_ineligible)
+    app.view(ids.NOMINATION_DONE)(on_done)
+
+
+class RoundForm(BaseModel):
+    """The round modal's shape; the rules (seat counts, deadlines, who may) are the service's."""
+
+    seats: int = 0
+    reserved: list[str] = []
+    method: ElectionMethod = ElectionMethod.STV
+    nominations_close_at: datetime | None = None
+    election_closes_at: datetime | None = None
+    term_years: int = terms.DEFAULT_TERM_YEARS
+    channel: str = ""
+
+    @field_validator("nominations_close_at", "election_closes_at", mode="before")
+    @classmethod
+    def _epoch(cls, value: Any) -> datetime | None:
+        return None if value in ("", None) else datetime.fromtimestamp(int(value), UTC)
+
+
+def parse_round(view: dict[str, Any], *, locale: str) -> nominations.RoundSpec:
+    values = submitted(view)
+    raw = {name: values.get(block_id) for name, block_id in ROUND_FIELDS.items()}
+    try:
+        form = RoundForm.model_validate({k: v for k, v in raw.items() if v not in (None, "")})
+    except ValidationError as exc:
+        name = str(exc.errors()[0]["loc"][0])
+        raise Invalid("nominations.error.number", field=ROUND_FIELDS.get(name, ids.ROUND_F_SEATS)) from None
+    if form.nominations_close_at is None:
+        raise Invalid("nominations.error.deadline_missing", field=ids.ROUND_F_NOMINATIONS_CLOSE)
+    if form.election_closes_at is None:
+        raise Invalid("nominations.error.deadline_missing", field=ids.ROUND_F_ELECTION_CLOSE)
+    return nominations.RoundSpec(
+        seats=form.seats, reserved=tuple(form.reserved), method=form.method,
+        nominations_close_at=form.nominations_close_at, election_closes_at=form.election_closes_at,
+        channel_id=form.channel, term_years=form.term_years, locale=locale,
+    )  # fmt: skip
+
+
+@form_errors
+async def on_round(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    deps, now = nls.deps, nls.deps.now()
+    with inline_at(ROUND_FIELDS):
+        spec = parse_round(view, locale=nls.t.locale)
+        async with deps.db.transaction() as session:
+            round_ = await nominations.open_round(session, spec=spec, actor=nls.actor, now=now)
+    await ack(response_action="update", view=nomination_blocks.round_opened_view(round_, nls.t))
+    if await post_round(deps, client, round_) is None:
+        await client.chat_postMessage(
+            channel=body["user"]["id"], text=nls.t("nominations.done.could_not_post", channel=round_.channel_id)
+        )
+
+
+def _selected_user(view: dict[str, Any]) -> str:
+    state = ((view.get("state") or {}).get("values") or {}).get(ids.NOMINATION_F_NOMINEE, {})
+    chosen = (state.get(ids.NOMINATION_F_NOMINEE) or {}).get("selected_user")
+    if not chosen:
+        raise Invalid("nominations.error.nominee_missing", field=ids.NOMINATION_F_NOMINEE)
+    return str(chosen)
+
+
+def _metadata_id(view: dict[str, Any]) -> int:
+    value = str(view.get("private_metadata") or "")
+    if not value.isdigit():
+        raise Invalid("nominations.error.bad_value")
+    return int(value)
+
+
+@form_errors
+async def on_nomination(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    deps, now = nls.deps, nls.deps.now()
+    with inline_at(NOMINATION_FIELDS):
+        nominee = _selected_user(view)
+        async with deps.db.transaction() as session:
+            nomination, notices = await nominations.nominate(
+                session, round_id=_metadata_id(view), nominee_user=nominee,
+                statement=submitted(view).get(ids.NOMINATION_F_STATEMENT), actor=nls.actor, now=now,
+                default_locale=deps.settings.nls_locale,
+            )  # fmt: skip
+            keys = await queue(deps, session, notices, now=now)
+    await ack(response_action="update", view=nomination_blocks.nominated_view(nomination, nls.t))
+    await deliver_due(deps, client, keys=keys)
+    await refresh_homes(deps, client, [nomination.nominee_user_id])
+
+
+@form_errors
+async def on_ineligible(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    deps, now = nls.deps, nls.deps.now()
+    with inline_at(REASON_FIELDS):
+        async with deps.db.transaction() as session:
+            nomination, notices = await nominations.mark_ineligible(
+                session, nomination_id=_metadata_id(view), reason=submitted(view).get(ids.NOMINATION_F_REASON),
+                actor=nls.actor, now=now, default_locale=deps.settings.nls_locale,
+            )  # fmt: skip
+            keys = await queue(deps, session, notices, now=now)
+    await ack(response_action="update", view=nomination_blocks.ineligible_done_view(nomination, nls.t))
+    await deliver_due(deps, client, keys=keys)
+    await refresh_homes(deps, client, [nomination.nominee_user_id])
+
+
+async def on_done(ack: Any) -> None:
+    """A confirmation has nothing to submit (Slack shows only Close); the shell may still submit it."""
+    await ack()
