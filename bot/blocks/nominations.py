@@ -8,7 +8,7 @@ them. Buttons carry ids only; what they do is re-checked by the service whoever 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -503,7 +503,7 @@ _RENDERERS = {
 # --- /nls exec ----------------------------------------------------------------------------------------
 
 
-def _seat_entry(seat: Seat, t: Translator, today: Any) -> str:
+def _seat_entry(seat: Seat, t: Translator, today: date) -> str:
     where = org_line(seat.org, t) if seat.org else "—"
     end = t.date(seat.term_end) if seat.term_end else "—"
     if seat.voting(today):
@@ -514,7 +514,7 @@ def _seat_entry(seat: Seat, t: Translator, today: Any) -> str:
              start=t.date(seat.term_start) if seat.term_start else "—")  # fmt: skip
 
 
-def roster_reply(roster: Roster, t: Translator, today: Any) -> Reply:
+def roster_reply(roster: Roster, t: Translator, today: date) -> Reply:
     """Voting members with organisation, region and term end; seats without a vote today; and the
     ex-officio members, marked non-voting."""
     title = t("exec.roster.title")

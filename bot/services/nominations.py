@@ -8,8 +8,9 @@ here so a button, a command, the job and the shell are covered by one check:
    the nomination and election deadlines, the term length, the channel. One round runs at a time.
 2. Any LIP/ZIP staff member nominates a member organisation's staff member (or themselves) with a
    statement. Not eligible: committee members (they run the round), ex-officio members (they sit
-   without a vote), anyone whose organisation keeps a seat beyond the election (one seat per
-   organisation), and a second nominee of an organisation already in the round.
+   without a vote), anyone whose organisation keeps a seat well beyond the election (one seat per
+   organisation; a seat ending within `RENEWAL_WINDOW` of it is up for renewal), and a second
+   nominee of an organisation already in the round.
 3. The nominee accepts or declines; only accepted nominations go forward. The committee may mark a
    nomination ineligible, with a reason the nominee is told.
 4. At the nomination deadline (the job) or when the committee closes it, exactly once (a
@@ -63,6 +64,9 @@ MIN_ELECTION = timedelta(days=1)  # between the nomination deadline and the elec
 LONGEST_ROUND = polls.LONGEST_POLL
 MAX_CANDIDATES = polls.MAX_OPTIONS  # a ballot holds at most this many options
 UNPOSTED_GRACE = timedelta(minutes=2)  # an election not posted by then is posted by the job
+# A seat whose term ends within this long after the election is up for renewal in it (the first
+# term-end warning goes this long before the end, so the committee opens the round in time).
+RENEWAL_WINDOW = timedelta(days=max(terms.WARN_BEFORE_DAYS))
 POLL_KINDS = {ElectionMethod.STV: PollKind.STV, ElectionMethod.APPROVAL: PollKind.APPROVAL}
 
 
@@ -277,14 +281,14 @@ def validate_round(spec: RoundSpec, *, now: datetime) -> RoundSpec:
 async def open_round(session: AsyncSession, *, spec: RoundSpec, actor: Member | None, now: datetime) -> RoundView:
     """Open a round (the committee or an admin). A second round while one is unfinished is refused
     by the unique `active` column, whoever races."""
-    require_committee(actor)
+    opener = require_committee(actor).slack_user_id
     spec = validate_round(spec, now=now)
     round_id = await insert_if_absent(
         session, NominationRound,
         {
             "seats": spec.seats, "reserved": [{"by": r.by, "value": r.value} for r in map(reservation, spec.reserved)],
             "method": spec.method, "term_years": spec.term_years, "channel_id": spec.channel_id,
-            "locale": spec.locale, "status": RoundStatus.OPEN, "active": True, "opened_by": actor.slack_user_id,  # type: ignore[union-attr]
+            "locale": spec.locale, "status": RoundStatus.OPEN, "active": True, "opened_by": opener,
             "opened_at": now, "nominations_close_at": spec.nominations_close_at,
             "election_closes_at": spec.election_closes_at,
         },
@@ -294,7 +298,7 @@ async def open_round(session: AsyncSession, *, spec: RoundSpec, actor: Member | 
         current = await active_round(session)
         raise Conflict("nominations.error.round_active", field="seats", number=current.id if current else "?")
     await audit.record(
-        session, at=now, actor=actor.slack_user_id, action="nominations.round_opened",  # type: ignore[union-attr]
+        session, at=now, actor=opener, action="nominations.round_opened",
         subject_type="nomination_round", subject_id=round_id, seats=spec.seats, reserved=list(spec.reserved),
         method=spec.method.value, term_years=spec.term_years,
         nominations_close_at=spec.nominations_close_at.isoformat(),
@@ -423,10 +427,10 @@ async def check_nominee(session: AsyncSession, round_: RoundView, nominee: Membe
         raise NotAllowed("nominations.error.nominee_on_committee", field="nominee", user=user_id)
     if nominee.has(Role.EX_OFFICIO):
         raise NotAllowed("nominations.error.nominee_ex_officio", field="nominee", user=user_id)
-    election_day = round_.election_closes_at.date()
+    renewable_until = (round_.election_closes_at + RENEWAL_WINDOW).date()
     for holder in await _seat_holders(session, nominee):
         end = holder.term_end
-        if end is None or end > election_day:
+        if end is None or end > renewable_until:
             key = (
                 "nominations.error.nominee_seated"
                 if holder.person_id == nominee.person_id
@@ -441,11 +445,10 @@ async def check_nominee(session: AsyncSession, round_: RoundView, nominee: Membe
 
 async def _seat_holders(session: AsyncSession, nominee: Member) -> list[Member]:
     """Who holds a seat that would clash: the nominee's own, and their organisation's."""
-    holders = [m for m in await members.members_with_role(session, Role.EXEC)]
     org_id = nominee.org.id if nominee.org else None
     return [
         m
-        for m in holders
+        for m in await members.members_with_role(session, Role.EXEC)
         if m.person_id == nominee.person_id or m.grant(Role.EXEC).organisation_id == org_id  # type: ignore[union-attr]
     ]
 

@@ -27,6 +27,9 @@ EXPIRING = [
 ]
 
 
+RENEWING = [("Renewing LIP", "LIP", "SK", "URENEW001", "Rae Renewing", "rep;staff;exec", "2026-06-10")]
+
+
 def org(region: str, kind: OrgKind = OrgKind.LIP, n: int = 0) -> OrgInfo:
     return OrgInfo(id=n, name=f"Org {n}", kind=kind, province="ON", region=region)
 
@@ -105,7 +108,7 @@ async def test_a_bad_round_is_refused_with_the_field_at_fault_and_nothing_opened
 
 
 async def test_who_can_be_nominated_and_the_reason_when_not(deps):
-    await load_orgs(deps, 3, EXPIRING)
+    await load_orgs(deps, 3, EXPIRING + RENEWING)
     round_ = await open_round(deps)
     cases = [
         (NOMINATIONS, "nominations.error.nominee_on_committee"),
@@ -122,6 +125,8 @@ async def test_who_can_be_nominated_and_the_reason_when_not(deps):
     # Eve's seat ends before the election: her organisation may put someone forward for it.
     successor = await nominate(deps, round_.id, "UEXPIRE01", "UEXPSTF01")
     assert successor.status is NominationStatus.PENDING and successor.org.name == "Expiring LIP"
+    # Rae's term ends 86 days after the election: up for renewal, so she may stand again.
+    assert (await nominate(deps, round_.id, "URENEW001", "URENEW001")).org.name == "Renewing LIP"
 
 
 async def test_one_nominee_per_organisation_and_once_per_person(deps):
