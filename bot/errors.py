@@ -5,6 +5,8 @@ Services raise these; the transport (a Slack handler, the CLI, the shell) transl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -44,6 +46,25 @@ class NotInDirectory(NotAllowed):
     """The Slack user is not in the membership directory; the message says whom to ask."""
 
     key = "errors.not_in_directory"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad line of an imported file."""
+
+    line: int
+    message: str
+
+
+class ImportFailed(DomainError):
+    """An import applied nothing; `errors` names each bad line. Each importer subclasses it with
+    its own message key, and the CLI prints the lines the same way for every import."""
+
+    key = "members.import_failed"
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        super().__init__(count=len(self.errors))
 
 
 class Mentions(tuple[str, ...]):

@@ -16,9 +16,8 @@ from pathlib import Path
 from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.db import Database
 from bot.deps import Deps
-from bot.errors import DomainError
+from bot.errors import DomainError, ImportFailed
 from bot.logs import configure_logging
-from bot.services.members import ImportFailed
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("nlsbot")

@@ -14,8 +14,8 @@ import yaml
 
 from bot.cli.registry import importer
 from bot.deps import Deps
+from bot.errors import RowError
 from bot.services import plans
-from bot.services.members import RowError
 
 
 def _node_lines(node: yaml.Node, path: plans.DocPath, out: dict[plans.DocPath, int]) -> None:

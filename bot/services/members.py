@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.errors import DomainError, Mentions, NotFound, NotInDirectory
+from bot.errors import DomainError, ImportFailed, Mentions, NotFound, NotInDirectory, RowError
 from models import Organisation, OrgKind, Person, Role, RoleGrant
 
 # Province/territory code → region used for slates, reserved seats and summaries.
@@ -110,22 +110,6 @@ class ImportReport:
     people_created: int = 0
     people_updated: int = 0
     rows: int = 0
-
-
-@dataclass
-class RowError:
-    line: int
-    message: str
-
-
-class ImportFailed(DomainError):
-    """Nothing was applied; `errors` names each bad line."""
-
-    key = "members.import_failed"
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
-        super().__init__(count=len(self.errors))
 
 
 # --- reading -------------------------------------------------------------------------------

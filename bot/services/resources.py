@@ -33,9 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.blocks import ids
-from bot.errors import Conflict, Invalid, NotAllowed, NotFound
+from bot.errors import Conflict, ImportFailed, Invalid, NotAllowed, NotFound, RowError
 from bot.i18n import resolve_locale
-from bot.services import audit, members
+from bot.services import audit
 from bot.services.contributions import (
     Fact,
     HomeLink,
@@ -46,7 +46,7 @@ from bot.services.contributions import (
     lead_stats,
     needs_you,
 )
-from bot.services.members import PROVINCES, Member, RowError
+from bot.services.members import PROVINCES, Member
 from models import Person, Role, RoleGrant, UserPref
 from models.resources import PG_SEARCH_CONFIG, Resource, ResourceKind, ResourceLanguage, ResourceTag, ResourceTerm
 
@@ -102,10 +102,7 @@ class DuplicateResource(Conflict):
     key = "resources.form.duplicate"
 
 
-class ImportFailed(members.ImportFailed):
-    """Nothing was applied; `errors` names each bad line (a members.ImportFailed, so the CLI
-    prints the lines the same way for every import)."""
-
+class ResourceImportFailed(ImportFailed):
     key = "resources.import_failed"
 
 
@@ -1195,7 +1192,7 @@ def parse_rows(
         seen[key] = line
         parsed.append((line, data, raw))
     if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e.line))
+        raise ResourceImportFailed(sorted(errors, key=lambda e: e.line))
     return parsed
 
 
@@ -1268,7 +1265,7 @@ async def _import_owners(
         else:
             owners[line] = owner
     if errors:
-        raise ImportFailed(errors)
+        raise ResourceImportFailed(errors)
     return owners
 
 
@@ -1278,7 +1275,7 @@ def _review_date(raw: str | None, line: int) -> date | None:
     try:
         return date.fromisoformat(raw.strip())  # type: ignore[union-attr]
     except ValueError:
-        raise ImportFailed([RowError(line, f"review_by {raw!r} is not a date like 2027-03-31")]) from None
+        raise ResourceImportFailed([RowError(line, f"review_by {raw!r} is not a date like 2027-03-31")]) from None
 
 
 async def _existing_for_import(session: AsyncSession, keys: list[str | None], titles: list[str]) -> dict[str, Resource]:

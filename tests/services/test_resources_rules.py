@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.errors import Conflict, NotAllowed
+from bot.errors import Conflict, ImportFailed, NotAllowed
 from bot.i18n import Translator
 from bot.services import resources
-from bot.services.resources import DuplicateResource, FormInvalid, ImportFailed
+from bot.services.resources import DuplicateResource, FormInvalid
 from models import AuditEvent
 from models.resources import Resource
 from tests.support.directory import ADMIN, LEAD, REP_HALIFAX, REP_TORONTO, STAFF_TORONTO, load_directory
