@@ -18,6 +18,7 @@ from bot.blocks.common import Reply
 from bot.errors import DomainError
 from bot.services import resources
 from handlers.context import Ctx
+from handlers.home import welcome_if_first
 from handlers.support import explain
 
 THREAD_RESULTS = 3
@@ -49,6 +50,8 @@ async def on_mention(event: dict[str, Any], client: AsyncWebClient, nls: Ctx) ->
 
 
 async def on_direct_message(event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    """Bolt runs one listener per event, so the first-contact welcome lives here too."""
+    await welcome_if_first(nls.deps, client, event["user"], nls.t)
     await answer_question(event, client, nls)
 
 

@@ -53,3 +53,13 @@ async def test_the_language_toggle_republishes_in_french(bot, deps):
     await bot.press(REP_TORONTO, button, block_id=block_id, view=stored)
     calls = await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == REP_TORONTO, count=2)
     assert "votre réseau aujourd'hui" in str(calls[-1].args["view"])
+
+
+async def test_a_first_direct_message_is_welcomed_once_and_still_answered(bot, deps):
+    await load_directory(deps)
+    await bot.event(payloads.direct_message(STRANGER, "housing toolkit"))
+    await bot.event(payloads.direct_message(STRANGER, "employment"))
+    posts = await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] in (STRANGER, "D" + STRANGER[1:]), count=3)
+    welcomes = [c for c in posts if "Bienvenue" in str(c.args)]
+    assert len(welcomes) == 1
+    assert len([c for c in posts if c.args.get("thread_ts")]) == 2  # both questions answered in thread
