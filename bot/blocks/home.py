@@ -122,6 +122,16 @@ def _find(links: tuple[HomeLink, ...], t: Translator) -> list[Block]:
             optional=True,
         ),
     ]
+    out.append(
+        ActionsBlock(
+            block_id="home_quick",
+            elements=[
+                ButtonElement(text=t("feedback.home.button"), action_id=ids.FEEDBACK_OPEN, style="primary"),
+                ButtonElement(text=t("home.quick.new_poll"), action_id=ids.HOME_NEW_POLL),
+                ButtonElement(text=t("home.quick.add_resource"), action_id=ids.HOME_ADD_RESOURCE),
+            ],
+        )
+    )
     out += [_link_block(link, t) for link in links[:MAX_LINKS]]
     return out
 

@@ -117,3 +117,7 @@ ROUND_F_ELECTION_CLOSE = "round_election_close"
 ROUND_F_TERM = "round_term_years"
 ROUND_F_CHANNEL = "round_channel"
 EXEC_TRANSFER = "exec_transfer"  # confirm a seat transfer (value: "<old user id>:<new user id>")
+
+# App Home quick buttons (Share feedback uses FEEDBACK_OPEN)
+HOME_NEW_POLL = "home_new_poll"
+HOME_ADD_RESOURCE = "home_add_resource"

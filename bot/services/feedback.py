@@ -22,10 +22,9 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks import ids
 from bot.errors import Invalid, NotAllowed
 from bot.services import audit
-from bot.services.contributions import Fact, HomeLink, Section, digest_section, home_area, lead_stats
+from bot.services.contributions import Fact, Section, digest_section, lead_stats
 from bot.services.members import PROVINCES, Member, region_of
 from bot.services.sql import insert_if_absent
 from models import Organisation
@@ -382,14 +381,3 @@ async def stats(session: AsyncSession, now: datetime) -> Section | None:
         title=Fact("feedback.stats.title"),
         headline=(Fact("feedback.stats.month", {"count": total}), Fact("feedback.digest.urgent", {"count": urgent})),
     )
-
-
-@home_area("network")
-async def share_on_home(session: AsyncSession, member: Member | None, now: datetime) -> list[HomeLink]:
-    """The Home's "Share feedback" button: the same modal as `/nls feedback` and the shortcut,
-    one click from where people land (no query)."""
-    return [
-        HomeLink(
-            fact=Fact("feedback.home.invite"), action_id=ids.FEEDBACK_OPEN, action_label=Fact("feedback.home.button")
-        )
-    ]

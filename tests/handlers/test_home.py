@@ -63,3 +63,29 @@ async def test_a_first_direct_message_is_welcomed_once_and_still_answered(bot, d
     welcomes = [c for c in posts if "Bienvenue" in str(c.args)]
     assert len(welcomes) == 1
     assert len([c for c in posts if c.args.get("thread_ts")]) == 2  # both questions answered in thread
+
+
+async def test_quick_buttons_open_the_poll_resource_and_feedback_forms(bot, deps):
+    from bot.blocks import ids
+
+    await load_directory(deps)
+    view = await _open_home(bot, REP_TORONTO)
+    stored = bot.slack.home_views[REP_TORONTO]
+    for n, action_id in enumerate((ids.HOME_NEW_POLL, ids.HOME_ADD_RESOURCE, ids.FEEDBACK_OPEN)):
+        button, block_id = find_action(view["blocks"], action_id)
+        await bot.press(REP_TORONTO, button, block_id=block_id, view=stored)
+        opened = await bot.slack.wait_for("views.open", count=n + 1)
+        assert opened[-1].args["view"]["type"] == "modal"
+    callbacks = [c.args["view"]["callback_id"] for c in bot.slack.calls_to("views.open")]
+    assert callbacks == [ids.POLL_CREATE, ids.RESOURCE_FORM, ids.FEEDBACK_FORM]
+
+
+async def test_a_stranger_pressing_add_resource_is_told_whom_to_ask(bot, deps):
+    from bot.blocks import ids
+
+    await load_directory(deps)
+    view = await _open_home(bot, STRANGER)
+    button, block_id = find_action(view["blocks"], ids.HOME_ADD_RESOURCE)
+    await bot.press(STRANGER, button, block_id=block_id, view=bot.slack.home_views[STRANGER])
+    told = await bot.slack.wait_for("chat.postMessage", lambda c: "not in the NLS member directory" in str(c.args))
+    assert told and bot.slack.calls_to("views.open") == []
