@@ -30,6 +30,7 @@ from bot.shell import payloads
 
 SECRET = "bench-signing-secret"
 ROOT = Path(__file__).resolve().parents[1]
+LOG_DIR = Path(tempfile.gettempdir())
 
 
 def free_port() -> int:
@@ -111,7 +112,8 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(LOG_DIR / f"{cmd[2].replace('.', '_')}-{int(time.time())}.log", "wb")  # noqa: SIM115 - lives as long as the process
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
 
 
 async def run(rates: list[int], seconds: float, database: str, only: list[str] | None) -> None:
@@ -126,7 +128,7 @@ async def run(rates: list[int], seconds: float, database: str, only: list[str] |
     response_url = f"http://127.0.0.1:{slack_port}/response/1"
     env = {
         **os.environ, "DATABASE_URL": db_url, "SLACK_API_URL": api_url, "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SECRET, "NLS_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+        "SLACK_SIGNING_SECRET": SECRET, "NLS_LOG_LEVEL": "INFO", "PYTHONPATH": str(ROOT),
     }  # fmt: skip
     context = await seed(db_url)
     chosen = [s for s in scenarios(context) if not only or s.name in only]

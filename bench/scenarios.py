@@ -1,43 +1,75 @@
-"""What the load benchmark sends: Slack-shaped, signed requests against a seeded database."""
+"""What the load benchmark sends: Slack-shaped, signed requests against a seeded database
+(the demo network, plus an open channel poll whose electorate is the benchmark's voters)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from bot.blocks import ids
+from bot.blocks.feedback import feedback_modal
 from bot.db import Database
 from bot.demo import load_demo
 from bot.deps import Deps
+from bot.i18n import Translator
+from bot.services import polls
 from bot.settings import Settings
 from bot.shell import payloads
+from bot.shell.forms import state_values
+from models.polls import Electorate, PollKind
 
 DEMO_USERS = [f"UDEMO{n:04d}" for n in range(1, 17)]
+VOTERS = [f"UVOTE{n:05d}" for n in range(5000)]
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    body: Callable[[int, str], str]  # (request number, response_url) -> signed-ready body
+    body: Callable[[int, str], str]  # (request number, response_url) -> body to sign and send
 
 
 async def seed(database_url: str) -> dict[str, Any]:
-    """Migrate and load the demo network (and whatever the feature scenarios need)."""
+    """Migrate, load the demo network, and open a channel poll the benchmark's voters may vote in."""
     db = Database(database_url)
     await db.upgrade()
     deps = Deps(settings=Settings(DATABASE_URL=database_url), db=db)
     await load_demo(deps)
+    now = deps.now()
+    spec = polls.PollSpec(
+        question="Which day suits the network call?", options=["Monday", "Wednesday", "Friday"],
+        kind=PollKind.SINGLE, electorate=Electorate.CHANNEL, channel_id="CBENCH", closes_at=now + timedelta(days=7),
+    )  # fmt: skip
+    async with db.transaction() as session:
+        poll = await polls.create_system_poll(session, spec=spec, now=now, electors=VOTERS)
     await db.dispose()
-    return {}
+    return {"poll_id": poll.id, "feedback_view": {**feedback_modal(Translator("en")).to_dict(), "id": "VBENCH"}}
 
 
 def scenarios(context: dict[str, Any]) -> list[Scenario]:
     def user(i: int) -> str:
         return DEMO_USERS[i % len(DEMO_USERS)]
 
+    def find(i: int, url: str) -> str:
+        return payloads.slash_command(user(i), "find housing toolkit", response_url=url)
+
+    def vote(i: int, url: str) -> str:
+        button = {"action_id": ids.POLL_QUICK_VOTE, "type": "button", "value": f"{context['poll_id']}:{i % 3 + 1}"}
+        return payloads.block_actions(
+            VOTERS[i % len(VOTERS)], button, block_id="poll_vote", response_url=url, channel_id="CBENCH",
+            message_ts="1700000000.000100",
+        )  # fmt: skip
+
+    def feedback(i: int, url: str) -> str:
+        view = context["feedback_view"]
+        answers = {ids.FEEDBACK_VOICE: "1", ids.FEEDBACK_TOPIC: "1", ids.FEEDBACK_PROVINCE: "1",
+                   ids.FEEDBACK_TEXT: f"Housing waitlists are growing in our region ({i})."}  # fmt: skip
+        return payloads.view_submission(user(i), view, state_values(view, answers))
+
     return [
         Scenario("/nls help", lambda i, url: payloads.slash_command(user(i), "help", response_url=url)),
-        Scenario(
-            "/nls whois", lambda i, url: payloads.slash_command(user(i), f"whois <@{user(i + 1)}>", response_url=url)
-        ),
+        Scenario("/nls find", find),
+        Scenario("vote button", vote),
+        Scenario("modal submission", feedback),
     ]
