@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.db import Database
 from bot.i18n import Translator
@@ -23,6 +23,10 @@ class Deps:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def today(self, now: datetime | None = None) -> date:
+        """The network's calendar day (NLS_TIMEZONE) at `now` (default: the clock)."""
+        return (now or self.now()).astimezone(self.settings.timezone).date()
 
     def translator(self, locale: str | None = None) -> Translator:
         return Translator(locale or self.settings.nls_locale)

@@ -16,98 +16,17 @@ The helpers below are also what a handler runs right after a person closes or ca
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks import polls as poll_blocks
-from bot.deps import Deps
-from bot.i18n import Translator
+from bot.outbound.polls import publish_outcome, queue_results, reminder_renderer
 from bot.sender import deliver_due
-from bot.services import outbox, polls
+from bot.services import polls
 from jobs import JobEnv, job
 
 log = logging.getLogger(__name__)
 GONE = {"message_not_found", "channel_not_found", "is_archived", "cant_update_message"}
-
-
-def local_today(deps: Deps, now: datetime | None = None) -> date:
-    """The network's calendar day (terms and eligibility are dates in the network's time zone)."""
-    return (now or deps.now()).astimezone(deps.settings.timezone).date()
-
-
-def results_key(poll_id: int) -> str:
-    return f"poll-results:{poll_id}"
-
-
-async def queue_results(
-    session: AsyncSession, deps: Deps, closed: Sequence[polls.Results], *, now: datetime
-) -> list[str]:
-    """Record each closed poll's results for its thread, in the closing transaction."""
-    keys = []
-    for res in closed:
-        reply = poll_blocks.results_reply(res, Translator(res.poll.locale), deps.settings.timezone)
-        key = results_key(res.poll.id)
-        await outbox.enqueue(
-            session, key=key, channel=res.poll.channel_id, thread_ts=res.poll.message_ts,
-            text=reply.text, blocks=reply.blocks_dicts(), now=now,
-        )  # fmt: skip
-        keys.append(key)
-    return keys
-
-
-async def refresh_messages(deps: Deps, client: AsyncWebClient) -> int:
-    """Bring every stale poll message (closed or cancelled since it was posted) up to date."""
-    async with deps.db.reader() as session:
-        stale = await polls.stale_messages(session)
-        finals = {p.id: await polls.final_results(session, p.id) for p in stale}
-    updated = 0
-    for poll in stale:
-        reply = poll_blocks.poll_message(poll, Translator(poll.locale), deps.settings.timezone, results=finals[poll.id])
-        try:
-            await client.chat_update(channel=poll.channel_id, ts=poll.message_ts, **reply.as_message())
-        except SlackApiError as exc:
-            if exc.response.get("error") not in GONE:
-                log.warning("poll %s message update failed: %s", poll.id, exc.response.get("error"))
-                continue
-        async with deps.db.transaction() as session:
-            await polls.mark_message_current(session, poll.id)
-        updated += 1
-    return updated
-
-
-async def publish_outcome(deps: Deps, client: AsyncWebClient, keys: Sequence[str]) -> None:
-    """After the closing commit: send the queued results and update the poll messages."""
-    if keys:
-        await deliver_due(deps, client, keys=list(keys))
-    await refresh_messages(deps, client)
-
-
-async def post_poll(deps: Deps, client: AsyncWebClient, poll: polls.PollView) -> str | None:
-    """Post a newly opened poll in its channel (in the poll's language) and remember the message,
-    so it can be updated at close; the message ts, or None if Slack refused, in which case the
-    poll is withdrawn at once (nobody could have voted in it). Used by the creation modal and by
-    services that open polls on their own (elections)."""
-    message = poll_blocks.poll_message(poll, Translator(poll.locale), deps.settings.timezone)
-    try:
-        posted = await client.chat_postMessage(channel=poll.channel_id, unfurl_links=False, **message.as_message())
-    except SlackApiError as exc:
-        log.warning("poll %s could not be posted: %s", poll.id, exc.response.get("error"))
-        async with deps.db.transaction() as session:
-            await polls.withdraw_unposted(session, poll.id, now=deps.now())
-        return None
-    async with deps.db.transaction() as session:
-        await polls.set_message(session, poll.id, message_ts=posted["ts"])
-    return str(posted["ts"])
-
-
-def reminder_renderer(deps: Deps) -> polls.Render:
-    tz = deps.settings.timezone
-    return lambda poll, recipient: poll_blocks.reminder(poll, recipient, Translator(recipient.locale), tz)
 
 
 @job(
@@ -118,7 +37,7 @@ def reminder_renderer(deps: Deps) -> polls.Render:
 async def close_polls(env: JobEnv, now: datetime) -> str:
     deps = env.deps
     async with deps.db.transaction() as session:
-        closed = await polls.close_due(session, now=now, today=local_today(deps, now))
+        closed = await polls.close_due(session, now=now, today=deps.today(now))
         keys = await queue_results(session, deps, closed, now=now)
     await publish_outcome(deps, env.client, keys)
     return f"closed {len(closed)} poll(s)" + (f": {', '.join(f'#{r.poll.id}' for r in closed)}" if closed else "")
@@ -136,7 +55,7 @@ async def remind_non_voters(env: JobEnv, now: datetime) -> str:
         due = await polls.claim_auto_reminders(session, now=now)
         for poll in due:
             keys += await polls.queue_reminders(
-                session, poll, render=reminder_renderer(deps), now=now, today=local_today(deps, now),
+                session, poll, render=reminder_renderer(deps), now=now, today=deps.today(now),
                 default_locale=deps.settings.nls_locale, actor_id=None,
             )  # fmt: skip
     delivery = await deliver_due(deps, env.client, keys=keys) if keys else None

@@ -17,13 +17,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import ids
 from bot.blocks import nominations as nomination_blocks
 from bot.errors import Conflict, Invalid, NotAllowed
+from bot.outbound.nominations import after_closing, queue, refresh_round_messages
 from bot.sender import deliver_due
 from bot.services import nominations, terms
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import domain_errors, tell
-from jobs.nominations import after_closing, queue, refresh_round_messages
-from jobs.polls import local_today
 
 
 def register(app: AsyncApp) -> None:
@@ -184,7 +183,7 @@ async def on_acclaim(
     deps, now = nls.deps, nls.deps.now()
     async with deps.db.transaction() as session:
         seating = await nominations.acclaim(
-            session, round_id=id_of(action), actor=nls.actor, now=now, today=local_today(deps, now),
+            session, round_id=id_of(action), actor=nls.actor, now=now, today=deps.today(now),
             default_locale=deps.settings.nls_locale,
         )  # fmt: skip
         keys = await queue(deps, session, seating.notices, now=now)

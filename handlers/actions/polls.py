@@ -16,11 +16,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
 from bot.errors import Conflict, Invalid
+from bot.outbound.polls import publish_outcome, queue_results, reminder_renderer
 from bot.sender import deliver_due
 from bot.services import polls
 from handlers.context import Ctx
 from handlers.support import domain_errors, tell
-from jobs.polls import local_today, publish_outcome, queue_results, reminder_renderer
 from models.polls import PollStatus, ResultsShown
 
 
@@ -59,7 +59,7 @@ async def on_ballot(ack: Any, body: dict[str, Any], action: dict[str, Any], clie
         if not poll.accepts_ballots(deps.now()):
             raise Conflict("polls.error.closed", number=poll_id)
         voter, current, voted = await polls.my_vote(
-            session, poll, user_id=_user(body), actor=nls.actor, today=local_today(deps)
+            session, poll, user_id=_user(body), actor=nls.actor, today=deps.today()
         )
     if poll.secret and voted:
         raise Conflict("polls.error.secret_already_voted", number=poll_id)
@@ -80,7 +80,7 @@ async def on_quick_vote(
     async with deps.db.transaction() as session:
         recorded = await polls.cast_vote(
             session, poll_id=poll_id, choices=[int(option)], user_id=_user(body), actor=nls.actor,
-            now=now, today=local_today(deps, now),
+            now=now, today=deps.today(now),
         )  # fmt: skip
     await tell(body, client, poll_blocks.vote_reply(recorded, nls.t), respond=respond)
 
@@ -93,7 +93,7 @@ async def on_results(
     they close; closed polls their final count."""
     await ack()
     poll_id, deps, now = poll_id_of(action), nls.deps, nls.deps.now()
-    tz, today = deps.settings.timezone, local_today(deps, now)
+    tz, today = deps.settings.timezone, deps.today(now)
     async with deps.db.reader() as session:
         poll = await polls.get_poll(session, poll_id)
         if poll.is_open and poll.results is not ResultsShown.LIVE:
@@ -128,7 +128,7 @@ async def on_remind(
     async with deps.db.transaction() as session:
         keys = await polls.remind_now(
             session, poll_id=poll_id_of(action), user_id=_user(body), actor=nls.actor,
-            render=reminder_renderer(deps), now=now, today=local_today(deps, now),
+            render=reminder_renderer(deps), now=now, today=deps.today(now),
             default_locale=deps.settings.nls_locale,
         )  # fmt: skip
     answer = nls.t("polls.remind.queued", count=len(keys)) if keys else nls.t("polls.remind.none")
@@ -145,7 +145,7 @@ async def on_close(
     poll_id, deps, now = poll_id_of(action), nls.deps, nls.deps.now()
     async with deps.db.transaction() as session:
         res = await polls.close_poll(
-            session, poll_id=poll_id, user_id=_user(body), actor=nls.actor, now=now, today=local_today(deps, now)
+            session, poll_id=poll_id, user_id=_user(body), actor=nls.actor, now=now, today=deps.today(now)
         )
         keys = await queue_results(session, deps, [res], now=now)
     await tell(body, client, nls.t("polls.done.closed", number=poll_id), respond=respond)

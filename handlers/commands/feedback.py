@@ -8,7 +8,7 @@ from bot.blocks import feedback as feedback_blocks
 from bot.errors import Invalid
 from bot.services import consultations, feedback
 from handlers.commands.router import CommandCall, subcommand
-from handlers.views.feedback import consultation_id, local_today, open_feedback_modal
+from handlers.views.feedback import consultation_id, open_feedback_modal
 
 
 @subcommand("feedback", help_key="feedback.help.open", order=60)
@@ -26,7 +26,7 @@ async def share_feedback(call: CommandCall) -> None:
     member_only=True,
 )
 async def feedback_summary(call: CommandCall) -> None:
-    since = feedback.parse_since(call.args, local_today(call.nls.deps))
+    since = feedback.parse_since(call.args, call.nls.deps.today())
     feedback.ensure_reader(call.nls.actor)
     await call.ack()
     async with call.nls.deps.db.reader() as session:
@@ -49,7 +49,7 @@ async def consult_list(call: CommandCall) -> None:
 async def consult_start(call: CommandCall) -> None:
     consultations.ensure_may_start(call.nls.actor)
     await call.ack()
-    view = consult_blocks.start_modal(call.nls.t, today=local_today(call.nls.deps))
+    view = consult_blocks.start_modal(call.nls.t, today=call.nls.deps.today())
     await call.client.views_open(trigger_id=call.trigger_id, view=view)
 
 

@@ -13,7 +13,6 @@ from bot.errors import Conflict, Invalid
 from bot.services import nominations, terms
 from handlers.commands.directory import USER_MENTION
 from handlers.commands.router import CommandCall, subcommand
-from jobs.polls import local_today
 
 
 @subcommand("nominations open", usage="nominations open", help_key="nominations.help.open", order=40, member_only=True)
@@ -62,7 +61,7 @@ async def roster(call: CommandCall) -> None:
     deps = call.nls.deps
     async with deps.db.reader() as session:
         found = await terms.roster(session)
-    await call.reply(nomination_blocks.roster_reply(found, call.nls.t, local_today(deps)))
+    await call.reply(nomination_blocks.roster_reply(found, call.nls.t, deps.today()))
 
 
 @subcommand("exec transfer", usage="exec transfer @old @new", help_key="exec.help.transfer", order=46, member_only=True)

@@ -11,7 +11,6 @@ from bot.blocks import polls as poll_blocks
 from bot.errors import Invalid
 from bot.services import polls
 from handlers.commands.router import CommandCall, subcommand
-from jobs.polls import local_today
 
 
 @subcommand("poll", usage="poll", help_key="polls.help.poll", order=30)
@@ -39,7 +38,7 @@ async def vote(call: CommandCall) -> None:
         poll = await polls.get_poll(session, poll_id)
         recorded = await polls.cast_vote(
             session, poll_id=poll_id, choices=polls.parse_choices(poll, words), user_id=call.user_id,
-            actor=call.nls.actor, now=now, today=local_today(deps, now),
+            actor=call.nls.actor, now=now, today=deps.today(now),
         )  # fmt: skip
     await call.reply(poll_blocks.vote_reply(recorded, call.nls.t))
 
@@ -51,6 +50,6 @@ async def list_polls(call: CommandCall) -> None:
     now = deps.now()
     async with deps.db.reader() as session:
         items = await polls.votable(
-            session, user_id=call.user_id, actor=call.nls.actor, now=now, today=local_today(deps, now)
+            session, user_id=call.user_id, actor=call.nls.actor, now=now, today=deps.today(now)
         )
     await call.reply(poll_blocks.polls_list(items, call.nls.t, now, deps.settings.timezone))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -20,7 +19,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import consultations as consult_blocks
 from bot.blocks import feedback as feedback_blocks
 from bot.blocks import ids
-from bot.deps import Deps
 from bot.errors import NotFound
 from bot.i18n import Translator
 from bot.sender import deliver_due
@@ -60,10 +58,6 @@ async def on_done(ack: Any) -> None:
     """A confirmation view has nothing to submit (Slack shows only Close); a client that submits
     it anyway just closes it."""
     await ack()
-
-
-def local_today(deps: Deps) -> date:
-    return deps.now().astimezone(deps.settings.timezone).date()
 
 
 async def open_feedback_modal(client: AsyncWebClient, trigger_id: str, nls: Ctx) -> None:
@@ -121,7 +115,7 @@ async def on_feedback(ack: Any, view: dict[str, Any], nls: Ctx) -> None:
             submitter=nls.actor,
             submitter_id=nls.user_id or "",
             now=nls.deps.now(),
-            today=local_today(nls.deps),
+            today=nls.deps.today(),
         )
     await ack(response_action="update", view=feedback_blocks.receipt_view(receipt, nls.t))
 

@@ -20,13 +20,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import ids
 from bot.blocks import nominations as nomination_blocks
 from bot.errors import Invalid
+from bot.outbound.nominations import post_round, queue
 from bot.sender import deliver_due
 from bot.services import nominations, terms
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import form_errors
 from handlers.views.polls import inline_at, submitted
-from jobs.nominations import post_round, queue
 from models.nominations import ElectionMethod
 
 ROUND_FIELDS = {

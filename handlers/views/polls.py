@@ -23,10 +23,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
 from bot.errors import DomainError, Invalid
+from bot.outbound.polls import post_poll
 from bot.services import polls
 from handlers.context import Ctx
 from handlers.support import form_errors
-from jobs.polls import local_today, post_poll
 from models.polls import Electorate, PollKind, ResultsShown
 
 FIELDS = {
@@ -151,7 +151,7 @@ async def on_create(
     ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, context: Any, nls: Ctx
 ) -> None:
     deps, user_id = nls.deps, body["user"]["id"]
-    now, today = deps.now(), local_today(deps)
+    now, today = deps.now(), deps.today()
     with inline_at(FIELDS):
         spec = polls.validate_spec(parse_form(view, locale=nls.t.locale), now=now)
         if not polls.may_create(nls.actor, spec.electorate, today):
@@ -224,7 +224,7 @@ async def on_ballot(ack: Any, body: dict[str, Any], view: dict[str, Any], nls: C
         try:
             recorded = await polls.cast_vote(
                 session, poll_id=poll_id, choices=[value for _, value in picks], user_id=body["user"]["id"],
-                actor=nls.actor, now=now, today=local_today(deps, now),
+                actor=nls.actor, now=now, today=deps.today(now),
             )  # fmt: skip
         except Invalid as error:
             error.field = _ballot_field(poll, picks, error)

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from bot.app import web_client
 from bot.blocks import ids
 from bot.localslack.server import BOT_USER_ID
+from bot.outbound.polls import post_poll
 from bot.shell import payloads
 from jobs import JobEnv
-from jobs.polls import close_polls, post_poll, remind_non_voters
+from jobs.polls import close_polls, remind_non_voters
 from models import AuditEvent, OutboundMessage
 from models.polls import Poll, PollReceipt, PollStatus
 from tests.support.directory import (

@@ -31,6 +31,7 @@ def test_models_import_nothing_of_ours():
 
 
 def test_domain_services_know_nothing_of_slack():
+    """Services may name the ids of the buttons they offer (bot.blocks.ids is plain constants)."""
     for path in _files("bot/services"):
         bad = {m for m in _imports(path) if m.split(".")[0] in {"slack_bolt", "slack_sdk", "handlers", "jobs"}}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
@@ -40,6 +41,16 @@ def test_block_builders_are_pure():
     for path in _files("bot/blocks"):
         bad = {m for m in _imports(path) if m.split(".")[0] in {"sqlalchemy", "handlers", "jobs", "slack_bolt"}}
         bad |= {m for m in _imports(path) if m.startswith(("slack_sdk.web", "bot.db"))}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_listeners_and_jobs_do_not_import_each_other():
+    """What both need (posting a poll, a round's announcement) lives in bot.outbound."""
+    for path in _files("handlers"):
+        bad = {m for m in _imports(path) if m.split(".")[0] == "jobs"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+    for path in _files("jobs"):
+        bad = {m for m in _imports(path) if m.split(".")[0] == "handlers"}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
