@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
@@ -93,3 +93,24 @@ def first_input_block(body: dict[str, Any]) -> str | None:
         if block.get("type") == "input":
             return block.get("block_id")
     return None
+
+
+def state_value(state: Mapping[str, Any]) -> Any:
+    """One input's value as Slack sends it in `view.state.values`, whatever the element."""
+    if "selected_option" in state:
+        return (state["selected_option"] or {}).get("value")
+    if "selected_options" in state:
+        return [o.get("value") for o in state["selected_options"] or []]
+    for key in (
+        "selected_user", "selected_users", "selected_date", "selected_time", "selected_date_time",
+        "selected_conversation", "selected_conversations", "selected_channel", "selected_channels",
+    ):  # fmt: skip
+        if key in state:
+            return state[key]
+    return state.get("value")
+
+
+def form_values(view: Mapping[str, Any]) -> dict[str, Any]:
+    """block_id → value for every input of a submitted view (one element per input block)."""
+    values = (view.get("state") or {}).get("values") or {}
+    return {block_id: state_value(next(iter(actions.values()), {})) for block_id, actions in values.items()}

@@ -13,7 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.blocks import resources as blocks
 from bot.i18n import Translator
 from bot.sender import deliver_due
-from bot.services import outbox, resources
+from bot.services import outbox, prefs, resources
 from jobs import JobEnv, job
 
 
@@ -29,7 +29,7 @@ async def run(env: JobEnv, now: datetime) -> str:
     keys: list[str] = []
     async with deps.db.transaction() as session:
         due = await resources.due_for_review(session, until=today + resources.REVIEW_NOTICE)
-        locales = await resources.locales_of(session, due, deps.settings.nls_locale)
+        locales = await prefs.languages(session, due, deps.settings.nls_locale)
         for owner, items in due.items():
             reply = blocks.review_reply(items, Translator(locales[owner]), today)
             key = f"resource-review:{local:%Y-%m}:{owner}"

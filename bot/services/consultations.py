@@ -29,13 +29,12 @@ from sqlalchemy.orm import selectinload
 
 from bot.blocks import ids
 from bot.errors import Invalid, NotAllowed, NotFound
-from bot.i18n import resolve_locale
-from bot.services import audit, members, outbox
+from bot.services import audit, members, outbox, prefs
 from bot.services.contributions import Fact, NeedsYou, Section, digest_section, lead_stats, needs_you
 from bot.services.feedback import FormInvalid, check_length, clean_text, form_invalid
 from bot.services.members import Member, OrgInfo
 from bot.services.sql import insert_if_absent
-from models import Organisation, Role, UserPref
+from models import Organisation, Role
 from models.feedback import (
     Audience,
     Consultation,
@@ -321,21 +320,8 @@ def _info(c: Consultation) -> Info:
 # --- messages owed (invitations, reminders, closing notices) ----------------------------------
 
 
-async def _locales(session: AsyncSession, user_ids: Iterable[str], default: str) -> dict[str, str]:
-    wanted = list(set(user_ids))
-    prefs = {
-        p.slack_user_id: p
-        for p in (await session.execute(select(UserPref).where(UserPref.slack_user_id.in_(wanted)))).scalars()
-    }
-    return {
-        uid: resolve_locale(p.locale if p else None, p.slack_locale if p else None, default)
-        for uid in wanted
-        for p in [prefs.get(uid)]
-    }
-
-
 async def invitations(session: AsyncSession, started: Started, *, default_locale: str) -> list[Notice]:
-    locales = await _locales(session, (i.slack_user_id for i in started.invitees), default_locale)
+    locales = await prefs.languages(session, (i.slack_user_id for i in started.invitees), default_locale)
     return [
         Notice(
             key=f"consult-invite:{started.info.id}:{i.slack_user_id}",
@@ -376,7 +362,7 @@ async def close_due(session: AsyncSession, *, now: datetime, default_locale: str
         return []
     infos = await _infos(session, ids_closed)
     invited, responded = await _turnout(session, ids_closed)
-    locales = await _locales(session, (i.created_by for i in infos.values()), default_locale)
+    locales = await prefs.languages(session, (i.created_by for i in infos.values()), default_locale)
     for cid in ids_closed:
         await audit.record(
             session,
@@ -493,7 +479,7 @@ async def _reminders(session: AsyncSession, info: Info, occasion: str, default_l
             .where(ConsultationInvitee.consultation_id == info.id, ConsultationInvitee.organisation_id.not_in(answered))
         )
     ).all()
-    locales = await _locales(session, (uid for uid, _ in rows), default_locale)
+    locales = await prefs.languages(session, (uid for uid, _ in rows), default_locale)
     return [
         Notice(
             key=f"consult-reminder:{info.id}:{occasion}:{uid}",

@@ -38,13 +38,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import ids
 from bot.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, NotInDirectory
-from bot.i18n import resolve_locale
-from bot.services import audit, outbox
+from bot.services import audit, outbox, prefs
 from bot.services.contributions import Fact, NeedsYou, Section, digest_section, needs_you
 from bot.services.counting import Count, count
 from bot.services.members import Member, directory_contacts, rep_of
 from bot.services.sql import insert_if_absent
-from models import Organisation, Person, Role, RoleGrant, UserPref
+from models import Organisation, Person, Role, RoleGrant
 from models.polls import (
     Electorate,
     Poll,
@@ -885,17 +884,8 @@ async def non_voters(session: AsyncSession, poll: PollView, *, today: date, defa
 async def _with_locales(
     session: AsyncSession, people: Sequence[tuple[str, str | None]], default_locale: str
 ) -> list[Recipient]:
-    ids = [uid for uid, _ in people]
-    prefs = {
-        p.slack_user_id: p
-        for p in (await session.execute(select(UserPref).where(UserPref.slack_user_id.in_(ids or [""])))).scalars()
-    }
-    recipients = []
-    for uid, org in people:
-        pref = prefs.get(uid)
-        locale = resolve_locale(pref.locale if pref else None, pref.slack_locale if pref else None, default_locale)
-        recipients.append(Recipient(uid, locale, org))
-    return recipients
+    locales = await prefs.languages(session, [uid for uid, _ in people], default_locale)
+    return [Recipient(uid, locales[uid], org) for uid, org in people]
 
 
 async def queue_reminders(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Invalid
 from bot.i18n import LOCALES, normalise_locale, resolve_locale
+from bot.services.sql import chunks
 from models import UserPref
 
 PROFILE_TTL = timedelta(days=7)
@@ -71,3 +74,13 @@ def zone_of(name: str | None, default: ZoneInfo) -> ZoneInfo:
         return ZoneInfo(name) if name else default
     except (ZoneInfoNotFoundError, ValueError):
         return default
+
+
+async def languages(session: AsyncSession, user_ids: Iterable[str], default: str) -> dict[str, str]:
+    """Each person's language, for messages to many people at once (one query per 500)."""
+    wanted = list(dict.fromkeys(user_ids))
+    found: dict[str, UserPref] = {}
+    for chunk in chunks(wanted):
+        rows = await session.execute(select(UserPref).where(UserPref.slack_user_id.in_(chunk)))
+        found.update((pref.slack_user_id, pref) for pref in rows.scalars())
+    return {uid: language(found.get(uid), default) for uid in wanted}

@@ -34,7 +34,6 @@ from sqlalchemy.orm import selectinload
 
 from bot.blocks import ids
 from bot.errors import Conflict, ImportFailed, Invalid, NotAllowed, NotFound, RowError
-from bot.i18n import resolve_locale
 from bot.services import audit
 from bot.services.contributions import (
     Fact,
@@ -47,7 +46,7 @@ from bot.services.contributions import (
     needs_you,
 )
 from bot.services.members import PROVINCES, Member
-from models import Person, Role, RoleGrant, UserPref
+from models import Person, Role, RoleGrant
 from models.resources import PG_SEARCH_CONFIG, Resource, ResourceKind, ResourceLanguage, ResourceTag, ResourceTerm
 
 PAGE_SIZE = 5
@@ -1039,14 +1038,6 @@ async def due_for_review(session: AsyncSession, *, until: date) -> dict[str, lis
     for resource in rows:
         by_owner.setdefault(resource.owner_id, []).append(_view(resource))
     return by_owner
-
-
-async def locales_of(session: AsyncSession, user_ids: Iterable[str], default: str) -> dict[str, str]:
-    """Each person's language for a DM (their choice, else their Slack locale), in one query."""
-    ids = list(set(user_ids))
-    prefs = (await session.execute(select(UserPref).where(UserPref.slack_user_id.in_(ids)))).scalars() if ids else []
-    chosen = {p.slack_user_id: resolve_locale(p.locale, p.slack_locale, default) for p in prefs}
-    return {uid: chosen.get(uid, default) for uid in ids}
 
 
 async def owned_by(session: AsyncSession, owner_id: str, *, limit: int = 50) -> list[ResourceView]:

@@ -24,9 +24,8 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Conflict, NotAllowed, NotFound, NotInDirectory
-from bot.services import audit, members, outbox
+from bot.services import audit, members, outbox, prefs
 from bot.services.members import Member, OrgInfo
-from bot.services.resources import locales_of
 from models import Role, RoleGrant
 
 DEFAULT_TERM_YEARS = 2
@@ -78,7 +77,7 @@ async def notices_to(
 ) -> list[Notice]:  # fmt: skip
     """One DM each to these people (once each, in their own language) about `subject`."""
     wanted = list(dict.fromkeys(user_ids))
-    locales = await locales_of(session, wanted, default_locale)
+    locales = await prefs.languages(session, wanted, default_locale)
     return [Notice(key(uid), uid, locales[uid], occasion, subject) for uid in wanted]
 
 

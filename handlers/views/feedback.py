@@ -25,7 +25,7 @@ from bot.sender import deliver_due
 from bot.services import consultations, feedback
 from bot.services.feedback import FormInvalid
 from handlers.context import Ctx
-from handlers.support import form_errors
+from handlers.support import form_errors, form_values
 
 FEEDBACK_FIELDS = {
     "voice": ids.FEEDBACK_VOICE,
@@ -65,24 +65,6 @@ async def open_feedback_modal(client: AsyncWebClient, trigger_id: str, nls: Ctx)
     province starts at the person's organisation's, when we know it."""
     province = nls.actor.org.province if nls.actor and nls.actor.org else None
     await client.views_open(trigger_id=trigger_id, view=feedback_blocks.feedback_modal(nls.t, province=province))
-
-
-def state_value(state: Mapping[str, Any]) -> Any:
-    """The value of one input element as Slack sends it in `view.state`."""
-    if "selected_option" in state:
-        return (state["selected_option"] or {}).get("value")
-    if "selected_options" in state:
-        return [o.get("value") for o in state["selected_options"] or []]
-    for key in ("selected_date", "selected_conversation", "selected_channel"):
-        if key in state:
-            return state[key]
-    return state.get("value")
-
-
-def form_values(view: Mapping[str, Any]) -> dict[str, Any]:
-    """block_id -> value, for every input of a submitted view."""
-    values = view.get("state", {}).get("values", {})
-    return {block_id: state_value(next(iter(actions.values()), {})) for block_id, actions in values.items()}
 
 
 def fields(view: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:

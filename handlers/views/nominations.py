@@ -25,8 +25,8 @@ from bot.sender import deliver_due
 from bot.services import nominations, terms
 from handlers.context import Ctx
 from handlers.home import refresh_homes
-from handlers.support import form_errors
-from handlers.views.polls import inline_at, submitted
+from handlers.support import form_errors, form_values
+from handlers.views.polls import inline_at
 from models.nominations import ElectionMethod
 
 ROUND_FIELDS = {
@@ -63,7 +63,7 @@ class RoundForm(BaseModel):
 
 
 def parse_round(view: dict[str, Any], *, locale: str) -> nominations.RoundSpec:
-    values = submitted(view)
+    values = form_values(view)
     raw = {name: values.get(block_id) for name, block_id in ROUND_FIELDS.items()}
     try:
         form = RoundForm.model_validate({k: v for k, v in raw.items() if v not in (None, "")})
@@ -118,7 +118,7 @@ async def on_nomination(ack: Any, body: dict[str, Any], view: dict[str, Any], cl
         async with deps.db.transaction() as session:
             nomination, notices = await nominations.nominate(
                 session, round_id=_metadata_id(view), nominee_user=nominee,
-                statement=submitted(view).get(ids.NOMINATION_F_STATEMENT), actor=nls.actor, now=now,
+                statement=form_values(view).get(ids.NOMINATION_F_STATEMENT), actor=nls.actor, now=now,
                 default_locale=deps.settings.nls_locale,
             )  # fmt: skip
             keys = await queue(deps, session, notices, now=now)
@@ -133,7 +133,7 @@ async def on_ineligible(ack: Any, body: dict[str, Any], view: dict[str, Any], cl
     with inline_at(REASON_FIELDS):
         async with deps.db.transaction() as session:
             nomination, notices = await nominations.mark_ineligible(
-                session, nomination_id=_metadata_id(view), reason=submitted(view).get(ids.NOMINATION_F_REASON),
+                session, nomination_id=_metadata_id(view), reason=form_values(view).get(ids.NOMINATION_F_REASON),
                 actor=nls.actor, now=now, default_locale=deps.settings.nls_locale,
             )  # fmt: skip
             keys = await queue(deps, session, notices, now=now)

@@ -26,7 +26,7 @@ from bot.errors import DomainError, Invalid
 from bot.outbound.polls import post_poll
 from bot.services import polls
 from handlers.context import Ctx
-from handlers.support import form_errors
+from handlers.support import form_errors, form_values
 from models.polls import Electorate, PollKind, ResultsShown
 
 FIELDS = {
@@ -45,24 +45,6 @@ def register(app: AsyncApp) -> None:
 
 
 # --- reading a submitted view -----------------------------------------------------------------
-
-
-def _value(state: Mapping[str, Any]) -> Any:
-    """One input's value as Slack sends it in `view.state.values`."""
-    if "selected_option" in state:
-        return (state["selected_option"] or {}).get("value")
-    if "selected_options" in state:
-        return [o.get("value") for o in state["selected_options"] or []]
-    for key in ("selected_conversation", "selected_channel", "selected_date_time"):
-        if key in state:
-            return state[key]
-    return state.get("value")
-
-
-def submitted(view: Mapping[str, Any]) -> dict[str, Any]:
-    """block_id → value for every input of a submitted view."""
-    values = view.get("state", {}).get("values", {})
-    return {block_id: _value(next(iter(actions.values()), {})) for block_id, actions in values.items()}
 
 
 @contextmanager
@@ -107,7 +89,7 @@ class PollForm(BaseModel):
 
 
 def parse_form(view: Mapping[str, Any], *, locale: str) -> polls.PollSpec:
-    values = submitted(view)
+    values = form_values(view)
     raw = {name: values.get(block_id) for name, block_id in FIELDS.items()}
     try:
         form = PollForm.model_validate({k: v for k, v in raw.items() if v is not None})
@@ -183,7 +165,7 @@ async def announce(nls: Ctx, client: AsyncWebClient, poll: polls.PollView, user_
 def ballot_choices(poll: polls.PollView, view: Mapping[str, Any]) -> list[tuple[str, int]]:
     """(block_id, option position) of every choice on the submitted ballot, in order; a ranked
     ballot's blank preferences are skipped, so ranks 1, 3 count as 1, 2."""
-    values = submitted(view)
+    values = form_values(view)
     if poll.ranked:
         ranks = sorted(
             (int(block.removeprefix(ids.POLL_F_RANK)), value)
