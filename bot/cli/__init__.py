@@ -53,8 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import data from a file")
     imp_sub = imp.add_subparsers(dest="what", required=True)
-    for name, (_, help_text) in sorted(IMPORTERS.items()):
-        imp_sub.add_parser(name, help=help_text).add_argument("file", type=Path)
+    for name, spec in sorted(IMPORTERS.items()):
+        p = imp_sub.add_parser(name, help=spec.help)
+        p.add_argument("file", type=Path)
+        if spec.arguments:
+            spec.arguments(p)
 
     exp = sub.add_parser("export", help="export data as CSV to standard output")
     exp_sub = exp.add_subparsers(dest="what", required=True)

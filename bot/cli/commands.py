@@ -109,8 +109,7 @@ async def db(deps: Deps, args: argparse.Namespace) -> int:
 
 
 async def import_(deps: Deps, args: argparse.Namespace) -> int:
-    run, _ = IMPORTERS[args.what]
-    print(await run(deps, args.file))
+    print(await IMPORTERS[args.what].run(deps, args.file, args))
     return 0
 
 

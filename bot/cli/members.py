@@ -12,11 +12,25 @@ from bot.deps import Deps
 from bot.services import members
 
 
-@importer("members", help="organisations and people: org,kind,province,slack_user_id,name,roles,term_ends")
-async def import_members(deps: Deps, path: Path) -> str:
+def _member_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seat-changes",
+        action="store_true",
+        help="allow the file to end an Executive Committee seat or change its term (audited)",
+    )
+
+
+@importer(
+    "members",
+    help="organisations and people: org,kind,province,slack_user_id,name,roles,term_ends",
+    arguments=_member_arguments,
+)
+async def import_members(deps: Deps, path: Path, args: argparse.Namespace) -> str:
     rows = read_csv(path)
     async with deps.db.transaction() as session:
-        report = await members.import_members(session, rows, today=deps.now().astimezone(deps.settings.timezone).date())
+        report = await members.import_members(
+            session, rows, today=deps.today(), now=deps.now(), allow_seat_changes=args.seat_changes
+        )
     return (
         f"{report.rows} rows: {report.organisations_created} organisations created, "
         f"{report.people_created} people created, {report.people_updated} updated"

@@ -7,6 +7,7 @@ problem is reported with the line of the file to fix.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def read_plan_file(path: Path) -> tuple[Any, plans.Locate]:
 
 
 @importer("plan", help="the strategic plan and action items from YAML (see docs/plans.md); re-importing updates")
-async def import_plan(deps: Deps, path: Path) -> str:
+async def import_plan(deps: Deps, path: Path, args: argparse.Namespace) -> str:
     data, locate = read_plan_file(path)
     async with deps.db.transaction() as session:
         report = await plans.import_plan(session, data, now=deps.now(), locate=locate)

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from bot.deps import Deps
 
-Importer = Callable[[Deps, Path], Awaitable[str]]
+Importer = Callable[[Deps, Path, argparse.Namespace], Awaitable[str]]
 Exporter = Callable[[Deps, argparse.Namespace, TextIO], Awaitable[None]]
 
 
@@ -22,13 +22,25 @@ class ExportSpec:
     arguments: Callable[[argparse.ArgumentParser], None] | None
 
 
-IMPORTERS: dict[str, tuple[Importer, str]] = {}
+@dataclass(frozen=True)
+class ImportSpec:
+    run: Importer
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None] | None
+
+
+IMPORTERS: dict[str, ImportSpec] = {}
 EXPORTERS: dict[str, ExportSpec] = {}
 
 
-def importer(name: str, *, help: str) -> Callable[[Importer], Importer]:
+def importer(
+    name: str,
+    *,
+    help: str,
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> Callable[[Importer], Importer]:
     def decorate(run: Importer) -> Importer:
-        IMPORTERS[name] = (run, help)
+        IMPORTERS[name] = ImportSpec(run, help, arguments)
         return run
 
     return decorate

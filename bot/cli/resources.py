@@ -13,7 +13,7 @@ from bot.services import resources
 
 
 @importer("resources", help="resources: title,url,description,tags,language,province,kind (tags separated by ;)")
-async def import_resources(deps: Deps, path: Path) -> str:
+async def import_resources(deps: Deps, path: Path, args: argparse.Namespace) -> str:
     """All or nothing, matched by address: importing the same file twice changes nothing."""
     rows = read_csv(path)
     async with deps.db.transaction() as session:

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.errors import DomainError, ImportFailed, Mentions, NotFound, NotInDirectory, RowError
+from bot.services import audit
 from models import Organisation, OrgKind, Person, Role, RoleGrant
 
 # Province/territory code → region used for slates, reserved seats and summaries.
@@ -395,7 +396,12 @@ def _cross_row_errors(parsed: list[tuple[int, MemberRow]]) -> list[RowError]:
 
 
 async def import_members(
-    session: AsyncSession, rows: Iterable[tuple[int, dict[str, str]]], *, today: date
+    session: AsyncSession,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    today: date,
+    now: datetime | None = None,
+    allow_seat_changes: bool = False,
 ) -> ImportReport:
     """Create or update organisations and people from CSV rows, all or nothing.
 
@@ -427,6 +433,14 @@ async def import_members(
         ).scalars()
     }
     await _check_holders_outside_file(session, parsed, people, orgs)
+    seat_changes = _seat_changes(parsed, people)
+    if seat_changes and not allow_seat_changes:
+        raise ImportFailed([RowError(line, message) for line, message, _ in seat_changes])
+    for _, _, details in seat_changes:
+        await audit.record(
+            session, at=now or datetime.combine(today, time.min, UTC), actor=None, action="seat.changed_by_import",
+            subject_type="organisation", subject_id=details["organisation_id"], **details,
+        )  # fmt: skip
     # Seats and votes move between people here; release the ones leaving first, so the
     # one-per-organisation indexes never see two holders inside this transaction.
     await _release_moving_grants(session, parsed, people)
@@ -477,6 +491,30 @@ async def _check_holders_outside_file(
                 )
     if errors:
         raise ImportFailed(errors)
+
+
+def _seat_changes(
+    parsed: list[tuple[int, MemberRow]], people: dict[str, Person]
+) -> list[tuple[int, str, dict[str, object]]]:
+    """Executive Committee seats the file would end or re-term. A seat is elected for a term and
+    moves by `/nls exec transfer`; an import changes one only when the operator says so."""
+    changes = []
+    for line, row in parsed:
+        person = people.get(row.slack_user_id)
+        seat = next((g for g in person.grants if g.role is Role.EXEC), None) if person else None
+        if seat is None:
+            continue
+        details: dict[str, object] = {"organisation_id": seat.organisation_id, "holder": row.slack_user_id}
+        if Role.EXEC not in row.roles:
+            message = (
+                f"{row.name} holds an Executive Committee seat (term ends {seat.term_end}); this line would end it"
+            )
+            changes.append((line, message + " — use /nls exec transfer, or --seat-changes", {**details, "ended": True}))
+        elif row.term_ends != seat.term_end:
+            message = f"{row.name}'s seat term ends {seat.term_end}; this line would make it {row.term_ends}"
+            changes.append((line, message + " — pass --seat-changes to change an elected term", {
+                **details, "term_end_from": str(seat.term_end), "term_end_to": str(row.term_ends)}))  # fmt: skip
+    return changes
 
 
 async def _release_moving_grants(

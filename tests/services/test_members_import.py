@@ -102,3 +102,27 @@ async def test_export_round_trips_the_import_format(deps):
     async with deps.db.transaction() as s:
         await members.import_members(s, list(enumerate(exported, start=2)), today=TODAY)
     assert await _counts(deps) == before
+
+
+async def test_an_import_does_not_silently_end_or_re_term_an_executive_seat(deps):
+    from models import AuditEvent
+    from tests.support.directory import REP_HALIFAX
+
+    await load_directory(deps)
+    halifax = [r for r in rows() if r[1]["slack_user_id"] == REP_HALIFAX]
+    ended = [(line, {**row, "roles": "rep;staff", "term_ends": ""}) for line, row in halifax]
+    retermed = [(line, {**row, "term_ends": "2030-03-31"}) for line, row in halifax]
+    for bad, expected in ((ended, "this line would end it"), (retermed, "would make it 2030-03-31")):
+        with pytest.raises(ImportFailed) as failure:
+            async with deps.db.transaction() as s:
+                await members.import_members(s, bad, today=TODAY)
+        assert expected in failure.value.errors[0].message
+    async with deps.db.reader() as s:
+        assert (await members.get_member(s, REP_HALIFAX)).term_end == date(2027, 3, 31)
+
+    async with deps.db.transaction() as s:
+        await members.import_members(s, retermed, today=TODAY, allow_seat_changes=True)
+    async with deps.db.reader() as s:
+        assert (await members.get_member(s, REP_HALIFAX)).term_end == date(2030, 3, 31)
+        events = (await s.execute(select(AuditEvent).where(AuditEvent.action == "seat.changed_by_import"))).scalars()
+        assert [e.details["term_end_to"] for e in events] == ["2030-03-31"]
