@@ -73,10 +73,7 @@ def _needs_you(items: tuple[NeedsYou, ...], t: Translator, now: datetime, tz: tz
     if not items:
         return [*out, mrkdwn(t("home.nothing_needed"))]
     for item in items[:MAX_NEEDS]:
-        text = render_fact(item.fact, t)
-        if item.due is not None:
-            key = "home.overdue" if item.due < now else "home.due"
-            text += "\n" + t(key, when=t.short_datetime(item.due, tz), relative=t.relative(item.due, now))
+        text = render_fact(item.fact, t) + _due_line(item, t, now, tz)
         accessory = None
         if item.action_id and item.action_label is not None:
             accessory = ButtonElement(
@@ -86,6 +83,18 @@ def _needs_you(items: tuple[NeedsYou, ...], t: Translator, now: datetime, tz: tz
     if len(items) > MAX_NEEDS:
         out.append(context(t("home.more_needs", count=len(items) - MAX_NEEDS)))
     return out
+
+
+def _due_line(item: NeedsYou, t: Translator, now: datetime, tz: tzinfo) -> str:
+    """When it is due: a moment in the reader's time zone, or a calendar day without a time."""
+    if item.due_day is not None:
+        today = now.astimezone(tz).date()
+        key = "home.overdue_day" if item.due_day < today else "home.due_day"
+        return "\n" + t(key, day=t.date(item.due_day), count=abs((item.due_day - today).days))
+    if item.due is not None:
+        key = "home.overdue" if item.due < now else "home.due"
+        return "\n" + t(key, when=t.short_datetime(item.due, tz), relative=t.relative(item.due, now))
+    return ""
 
 
 def _your_network(data: HomeData, t: Translator) -> list[Block]:

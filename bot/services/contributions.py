@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,7 +47,8 @@ class NeedsYou:
     """Something a person (or their organisation) should do: vote, accept, answer, update."""
 
     fact: Fact
-    due: datetime | None = None
+    due: datetime | None = None  # a moment (a poll closing)…
+    due_day: date | None = None  # …or a calendar day (an item due on the 22nd), shown without a time
     action_id: str | None = None  # a button next to it, e.g. the poll's vote or an item's Update
     action_label: Fact | None = None
     value: str | None = None  # the button's value: ids only, never a grant
@@ -124,7 +125,14 @@ async def collect_digest(session: AsyncSession, since: datetime, now: datetime) 
 async def collect_needs_you(session: AsyncSession, member: Member, now: datetime) -> list[NeedsYou]:
     _load_services()
     items = [item for fn in NEEDS_YOU for item in await fn(session, member, now)]
-    return sorted(items, key=lambda i: (i.due is None, i.due or now))
+    return sorted(items, key=lambda i: (_when(i) is None, _when(i) or now))
+
+
+def _when(item: NeedsYou) -> datetime | None:
+    """A moment to sort by: a due day counts from its start (UTC is close enough to order)."""
+    if item.due_day is not None:
+        return datetime.combine(item.due_day, time.min, tzinfo=UTC)
+    return item.due
 
 
 async def collect_lead_stats(session: AsyncSession, now: datetime) -> list[Section]:

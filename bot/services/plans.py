@@ -21,7 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import astuple, dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -927,7 +927,7 @@ async def my_due_items(session: AsyncSession, member: Member, now: datetime) -> 
     return [
         NeedsYou(
             fact=Fact("plans.needs_you", {"title": title}),
-            due=datetime.combine(due, time(23, 59), UTC),
+            due_day=due,
             action_id=ids.PLAN_UPDATE,
             action_label=Fact("plans.button.update"),
             value=str(item_id),

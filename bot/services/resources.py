@@ -1103,11 +1103,10 @@ async def reviews_for(session: AsyncSession, member: Member, now: datetime) -> l
     count, first_due = row
     if not count:
         return []
-    due = datetime.combine(first_due, datetime.min.time(), tzinfo=now.tzinfo)
     return [
         NeedsYou(
             fact=Fact("resources.needs_review", {"count": count}),
-            due=due,
+            due_day=first_due,
             action_id=ids.RESOURCE_MINE,
             action_label=Fact("resources.button.review"),
         )
