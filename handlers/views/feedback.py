@@ -8,12 +8,10 @@ ledger row, no log line ties its reference to the person holding it.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import consultations as consult_blocks
@@ -21,6 +19,7 @@ from bot.blocks import feedback as feedback_blocks
 from bot.blocks import ids
 from bot.errors import NotFound
 from bot.i18n import Translator
+from bot.outbound.channels import ChannelUnreadable, channel_members
 from bot.sender import deliver_due
 from bot.services import consultations, feedback
 from bot.services.feedback import FormInvalid
@@ -43,8 +42,6 @@ START_FIELDS = {
     "audience": ids.CONSULT_AUDIENCE,
     "channel": ids.CONSULT_CHANNEL,
 }
-CHANNEL_READ_SECONDS = 1.5  # Slack waits 3 s for the acknowledgement; reading members must fit in it
-CHANNEL_PAGES = 20
 
 
 def register(app: AsyncApp) -> None:
@@ -105,25 +102,13 @@ async def on_feedback(ack: Any, view: dict[str, Any], nls: Ctx) -> None:
 # --- consultations --------------------------------------------------------------------------
 
 
-async def channel_members(client: AsyncWebClient, channel: str) -> list[str]:
-    """Everyone in the channel (all pages), within the time the acknowledgement allows; a channel
-    we cannot read is an inline error on the channel field, with the form kept."""
-    found: list[str] = []
-    cursor: str | None = None
+async def _audience(client: AsyncWebClient, channel: str) -> list[str]:
+    """A channel audience, or an inline error on the channel field with the form kept."""
     try:
-        async with asyncio.timeout(CHANNEL_READ_SECONDS):
-            for _ in range(CHANNEL_PAGES):
-                page = await client.conversations_members(channel=channel, limit=1000, cursor=cursor)
-                found.extend(page.get("members") or [])
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    break
-    except SlackApiError as exc:
-        error = str(exc.response.get("error") or exc.response.status_code)
-        raise FormInvalid({"channel": ("consult.error.channel_unreadable", {"error": error})}) from None
-    except TimeoutError:
-        raise FormInvalid({"channel": ("consult.error.channel_slow", {})}) from None
-    return found
+        return await channel_members(client, channel)
+    except ChannelUnreadable as exc:
+        key = "consult.error.channel_slow" if exc.error == "timeout" else "consult.error.channel_unreadable"
+        raise FormInvalid({"channel": (key, {"error": exc.error})}) from None
 
 
 @form_errors
@@ -132,7 +117,7 @@ async def on_start(ack: Any, view: dict[str, Any], client: AsyncWebClient, nls: 
     consultations.ensure_may_start(nls.actor)
     try:
         draft = consultations.parse_start(fields(view, START_FIELDS), now=deps.now(), tz=tz)
-        audience = await channel_members(client, draft.channel) if draft.channel else []
+        audience = await _audience(client, draft.channel) if draft.channel else []
         async with deps.db.transaction() as session:
             started = await consultations.start(
                 session, actor=nls.actor, draft=draft, channel_members=audience, now=deps.now()

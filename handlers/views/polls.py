@@ -9,7 +9,6 @@ that leaves room for it; a channel we cannot read is an inline error.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,12 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
 from bot.errors import DomainError, Invalid
+from bot.outbound.channels import ChannelUnreadable, channel_members
 from bot.outbound.polls import post_poll
 from bot.services import polls
 from handlers.context import Ctx
@@ -35,8 +34,6 @@ FIELDS = {
     "secret": ids.POLL_F_SECRET, "closes_at": ids.POLL_F_CLOSES, "quorum": ids.POLL_F_QUORUM,
     "results": ids.POLL_F_RESULTS,
 }  # fmt: skip
-CHANNEL_READ_SECONDS = 1.5  # Slack waits 3 s for the acknowledgement
-CHANNEL_PAGES = 20
 
 
 def register(app: AsyncApp) -> None:
@@ -110,22 +107,12 @@ def parse_form(view: Mapping[str, Any], *, locale: str) -> polls.PollSpec:
 # --- creating a poll -----------------------------------------------------------------------------
 
 
-async def channel_members(client: AsyncWebClient, channel: str, *, bot_user_id: str | None) -> list[str]:
-    """Everyone in the channel now (every page), the bot itself excepted: a channel poll's
-    electorate. Unreadable or too slow to read is an inline error on the channel input."""
-    found: list[str] = []
-    cursor: str | None = None
+async def _electors(client: AsyncWebClient, channel: str, bot_user_id: str | None) -> list[str]:
+    """A channel poll's electorate: the channel's members now, the bot excepted."""
     try:
-        async with asyncio.timeout(CHANNEL_READ_SECONDS):
-            for _ in range(CHANNEL_PAGES):
-                page = await client.conversations_members(channel=channel, limit=1000, cursor=cursor)
-                found.extend(page.get("members") or [])
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    break
-    except (SlackApiError, TimeoutError):
+        return await channel_members(client, channel, exclude=bot_user_id)
+    except ChannelUnreadable:
         raise Invalid("polls.create.channel_unreadable", field=ids.POLL_F_CHANNEL, channel=channel) from None
-    return [member for member in found if member != bot_user_id]
 
 
 @form_errors
@@ -140,7 +127,7 @@ async def on_create(
             raise Invalid("polls.error.may_not_create", field="electorate")
         electors: list[str] = []
         if spec.electorate is Electorate.CHANNEL:
-            electors = await channel_members(client, spec.channel_id, bot_user_id=context.get("bot_user_id"))
+            electors = await _electors(client, spec.channel_id, context.get("bot_user_id"))
         async with deps.db.transaction() as session:
             poll = await polls.create_poll(
                 session, spec=spec, creator_id=user_id, actor=nls.actor, now=now, today=today, electors=electors
