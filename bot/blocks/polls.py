@@ -38,6 +38,7 @@ from slack_sdk.models.views import View
 from bot.blocks import ids
 from bot.blocks.common import Reply, bar, clip, context, escape, fit, header, lines, mrkdwn, one_line
 from bot.i18n import Translator
+from bot.services.contributions import Fact
 from bot.services.counting import EARLIER_ROUNDS, LOT, Count, Round
 from bot.services.polls import (
     MAX_OPTIONS,
@@ -245,13 +246,31 @@ def summary_line(res: Results, t: Translator) -> str:
     return t("polls.outcome.winner", option=", ".join(names))
 
 
+def fact_text(fact: Fact, t: Translator) -> str:
+    """A fact an origin gave with its count (`Results.by_origin`): translated in the poll's
+    language, parameters that are facts themselves translated first, text escaped."""
+    params = {
+        k: fact_text(v, t) if isinstance(v, Fact) else escape(v) if isinstance(v, str) else v
+        for k, v in fact.params.items()
+    }
+    return t(fact.key, **params)
+
+
+def _seat_labels(res: Results, t: Translator) -> dict[int, str]:
+    seats = res.by_origin.seats if res.by_origin else ()
+    return {s.option: fact_text(s.label, t) for s in seats if s.label is not None}
+
+
 def _option_lines(res: Results, t: Translator) -> list[str]:
     poll, tally = res.poll, res.count
+    labels = _seat_labels(res, t)
     out = []
     for position in range(len(poll.options)):
         votes = tally.votes[position]
         ratio = votes / tally.ballots if tally.ballots else 0.0
         mark = " ✅" if position in tally.winners else ""
+        if position in labels:
+            mark += f" · {labels[position]}"
         label = escape(option_label(poll, position, t))
         out.append(f"`{bar(ratio)}` *{votes}* ({t.percent(ratio)}) — {position + 1}. {label}{mark}")
     return out
@@ -292,10 +311,12 @@ def results_blocks(res: Results, t: Translator, tz: tzinfo, *, with_title: bool 
         key = "polls.results.final_title" if res.final else "polls.results.live_title"
         blocks += [header(t(key, number=poll.id)), mrkdwn(f"*{escape(poll.question)}*")]
     blocks.append(mrkdwn(f"*{summary_line(res, t)}*"))
-    if poll.ranked:
+    if poll.ranked and res.by_origin is None:
         blocks.append(context(t("polls.results.first_preferences")))
     blocks += sections(_option_lines(res, t))
     blocks.append(mrkdwn(lines(_turnout_lines(res, t))))
+    if res.by_origin is not None and res.by_origin.notes:  # counted by the poll's origin: its rule
+        blocks.append(context(*(fact_text(n, t) for n in res.by_origin.notes)))
     if tally.rounds and poll.ranked:
         blocks += _rounds_blocks(poll, tally, t)
     notes = [n for n in (_tie_note(poll, tally, t), t("polls.rules.secret") if poll.secret else None) if n]

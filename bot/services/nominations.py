@@ -70,9 +70,12 @@ RENEWAL_WINDOW = timedelta(days=max(terms.WARN_BEFORE_DAYS))
 POLL_KINDS = {ElectionMethod.STV: PollKind.STV, ElectionMethod.APPROVAL: PollKind.APPROVAL}
 
 
+ORIGIN = "nomination-round:"
+
+
 def origin_of(round_id: int) -> str:
-    """How the election poll names its round (`polls.polls_by_origin`)."""
-    return f"nomination-round:{round_id}"
+    """How the election poll names its round (`polls.polls_by_origin`, `polls.origin_count`)."""
+    return f"{ORIGIN}{round_id}"
 
 
 # --- what callers pass and get back --------------------------------------------------------------
@@ -813,11 +816,49 @@ def _count_among(
     return [eligible[w] for w in tally.winners]
 
 
+def reservation_fact(reserved: Reservation) -> Fact:
+    """A reservation as words, for the poll's results (rendered in the poll's language)."""
+    if reserved.by == "region":
+        return Fact("nominations.reserved.region", {"region": Fact(f"regions.{reserved.value}")})
+    return Fact("nominations.reserved.kind", {"kind": reserved.value})
+
+
+def _seat_label(reserved: Reservation | None) -> Fact | None:
+    return Fact("nominations.result.reserved_seat", {"seat": reservation_fact(reserved)}) if reserved else None
+
+
+@polls.origin_count(ORIGIN)
+async def count_election(
+    session: AsyncSession, poll: polls.PollView, ballots: Sequence[Sequence[int]], engine: counting.Count
+) -> polls.OriginCount | None:
+    """The poll engine asks this when a round's election poll closes, so the poll's results post,
+    its message and its export name the round's real winners: reserved seats first (`fill_seats`,
+    on the ballots the engine counted, with the poll's tie order), each labelled. A round without
+    reservations (or an election without ballots) keeps the engine's own count: None."""
+    try:
+        round_ = await get_round(session, int((poll.origin or "").removeprefix(ORIGIN)))
+    except (NotFound, ValueError):
+        return None
+    if not round_.reserved or not engine.ballots or round_.poll_id != poll.id:
+        return None
+    candidates = [n.org for n in await ballot_nominations(session, round_)]
+    picks = fill_seats(
+        round_.method, candidates, ballots, seats=round_.seats, reserved=round_.reserved, tie_order=poll.tie_order
+    )
+    seats = tuple(polls.Seat(winner, r.key if r else None, _seat_label(r)) for winner, r in picks)
+    notes = (Fact("nominations.poll.counted", {"number": round_.id}), Fact("nominations.statements.reserved_first"))
+    return polls.OriginCount(seats, notes)
+
+
 async def _election_winners(
     session: AsyncSession, round_: RoundView, results: polls.Results
 ) -> list[tuple[int, Reservation | None]]:
-    """The engine's count when no seat is reserved (what its results message said); otherwise
-    reserved seats first over the same ballots. Ballots of a secret poll are choices only."""
+    """What the poll's results say: the seats this round counted when the poll closed
+    (`count_election`, reserved seats first), else the engine's count (no seat reserved). A poll
+    closed before the round could count it (a frozen result without seats) is recounted here over
+    the same ballots, which are choices only."""
+    if results.by_origin is not None:
+        return [(s.option, _BY_KEY[s.tag] if s.tag else None) for s in results.by_origin.seats]
     if not round_.reserved:
         return [(w, None) for w in results.count.winners]
     ballots = list(

@@ -20,15 +20,24 @@ Secret polls: what was chosen goes to `poll_secret_ballots` (random UUID, choice
 the same transaction as the receipt; nothing links the two. A secret ballot cannot be changed:
 changing it would need a link from voter to ballot, so we refuse and say so on the ballot.
 Secret polls never show live results (a tally moving as receipts arrive would reveal choices).
+
+A poll another feature opened (its `origin`) may be counted by that feature's rule at close: the
+feature registers `@origin_count("prefix:")` in its own service module, and `_close` asks it — with
+the ballots and the engine's own count — before freezing the result. This module never imports the
+features (they are loaded like the Home's contributors), and there is still one vote engine: the
+ballots, the receipts, the close, the freezing and the publication stay here; the origin only says
+who fills which seat (`OriginCount`), e.g. nomination rounds with reserved seats.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import random
 import secrets
 import unicodedata
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -178,14 +187,89 @@ class VoteRecorded:
 
 
 @dataclass(frozen=True)
+class Seat:
+    """One seat an origin's count filled: the option elected, the origin's name for the seat
+    (`kind:ZIP`; None for a general seat) and how to say it next to the winner."""
+
+    option: int
+    tag: str | None = None
+    label: Fact | None = None
+
+
+@dataclass(frozen=True)
+class OriginCount:
+    """The final count of a closed poll by the rule of the feature that opened it: the seats in
+    order of election, and notes stating the rule (shown with the results)."""
+
+    seats: tuple[Seat, ...]
+    notes: tuple[Fact, ...] = ()
+
+
+OriginCounter = Callable[[AsyncSession, PollView, Sequence[Sequence[int]], Count], Awaitable[OriginCount | None]]
+ORIGIN_COUNTERS: dict[str, OriginCounter] = {}
+
+
+def origin_count(prefix: str) -> Callable[[OriginCounter], OriginCounter]:
+    """Register `async def (session, poll, ballots, engine_count) -> OriginCount | None` for polls
+    whose origin starts with `prefix`; called once, when such a poll closes. None keeps the
+    engine's count unchanged."""
+
+    def decorate(fn: OriginCounter) -> OriginCounter:
+        ORIGIN_COUNTERS[prefix] = fn
+        return fn
+
+    return decorate
+
+
+def _counter_for(origin: str | None) -> OriginCounter | None:
+    if not origin:
+        return None
+    import bot.services as package  # features register in their own modules: load them all
+
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"bot.services.{info.name}")
+    return next((fn for prefix, fn in ORIGIN_COUNTERS.items() if origin.startswith(prefix)), None)
+
+
+def _fact_json(fact: Fact) -> dict[str, Any]:
+    return {"key": fact.key, "params": {k: _fact_json(v) if isinstance(v, Fact) else v for k, v in fact.params.items()}}
+
+
+def _fact_from(data: Mapping[str, Any]) -> Fact:
+    params = {k: _fact_from(v) if isinstance(v, dict) else v for k, v in data.get("params", {}).items()}
+    return Fact(data["key"], params)
+
+
+def _origin_json(counted: OriginCount) -> dict[str, Any]:
+    return {
+        "seats": [
+            {"option": s.option, "tag": s.tag, "label": _fact_json(s.label) if s.label else None} for s in counted.seats
+        ],
+        "notes": [_fact_json(n) for n in counted.notes],
+    }
+
+
+def _origin_from(data: Mapping[str, Any] | None) -> OriginCount | None:
+    if not data:
+        return None
+    seats = tuple(
+        Seat(s["option"], s.get("tag"), _fact_from(s["label"]) if s.get("label") else None) for s in data["seats"]
+    )
+    return OriginCount(seats, tuple(_fact_from(n) for n in data.get("notes", [])))
+
+
+@dataclass(frozen=True)
 class Results:
-    """A count with its context: turnout against the electorate and the quorum."""
+    """A count with its context: turnout against the electorate and the quorum. When the poll's
+    origin counted it (`origin_count`), `count.winners` are the origin's and `by_origin` says how
+    each seat was filled."""
 
     poll: PollView
     count: Count
     electorate: int
     voted: int
     final: bool
+    by_origin: OriginCount | None = None
 
     @property
     def quorum_met(self) -> bool | None:
@@ -658,20 +742,39 @@ async def _close(
     # was accepted after it).
     closed_at = now if closed_by is not None else min(now, won.closes_at)
     view = replace(await get_poll(session, poll_id), closed_at=closed_at)
-    tally = await _count(session, view)
+    ballots = await _ballots(session, view)
+    tally = count(view.kind, len(view.options), ballots, seats=view.seats, tie_order=view.tie_order)
+    tally, by_origin = await _origin_counted(session, view, ballots, tally)
     electorate = await _electorate_size(session, view, today)
     voted = await _receipt_count(session, poll_id)
-    frozen = {"count": tally.to_json(), "electorate": electorate, "voted": voted}
+    frozen: dict[str, Any] = {"count": tally.to_json(), "electorate": electorate, "voted": voted}
+    if by_origin is not None:
+        frozen["origin"] = _origin_json(by_origin)
     await session.execute(update(Poll).where(Poll.id == poll_id).values(closed_at=closed_at, result=frozen))
     if view.secret:
         await _scramble(session, poll_id)
-    results = Results(view, tally, electorate, voted, final=True)
+    results = Results(view, tally, electorate, voted, final=True, by_origin=by_origin)
     await audit.record(
         session, at=now, actor=closed_by, action="poll.closed", subject_type="poll", subject_id=poll_id,
         early=closed_by is not None, ballots=tally.ballots, voted=voted, electorate=electorate,
         quorum_met=results.quorum_met, winners=list(tally.winners), outcome=tally.outcome,
+        counted_by=view.origin if by_origin is not None else None,
     )  # fmt: skip
     return results
+
+
+async def _origin_counted(
+    session: AsyncSession, poll: PollView, ballots: Sequence[Sequence[int]], tally: Count
+) -> tuple[Count, OriginCount | None]:
+    """The count to freeze: the origin's, if it registered a counter and has a rule to apply
+    (its winners replace the engine's; the engine's rounds, of a count that decided nothing, are
+    dropped, while the votes per option stay as cast), else the engine's unchanged."""
+    counter = _counter_for(poll.origin)
+    counted = await counter(session, poll, ballots, tally) if counter is not None else None
+    if counted is None:
+        return tally, None
+    winners = tuple(s.option for s in counted.seats)
+    return replace(tally, winners=winners, rounds=(), quota=None, tie_break=None, tied=()), counted
 
 
 async def cancel_poll(
@@ -815,7 +918,10 @@ async def final_results(session: AsyncSession, poll_id: int) -> Results | None:
     if poll_row.status is not PollStatus.CLOSED or not poll_row.result:
         return None
     frozen = poll_row.result
-    return Results(_view(poll_row), Count.from_json(frozen["count"]), frozen["electorate"], frozen["voted"], final=True)
+    return Results(
+        _view(poll_row), Count.from_json(frozen["count"]), frozen["electorate"], frozen["voted"], final=True,
+        by_origin=_origin_from(frozen.get("origin")),
+    )  # fmt: skip
 
 
 async def turnout(session: AsyncSession, poll: PollView, *, today: date) -> tuple[int, int]:

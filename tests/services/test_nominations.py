@@ -16,7 +16,7 @@ from bot.services.members import OrgInfo, get_member
 from bot.services.nominations import Reservation, fill_seats
 from models import AuditEvent, OrgKind, Role, RoleGrant
 from models.nominations import ElectionMethod, NominationRound, NominationStatus, RoundOutcome, RoundStatus
-from models.polls import Electorate, PollKind
+from models.polls import Electorate, Poll, PollKind
 from tests.support.directory import ADMIN, EX_OFFICIO, EXEC_HALIFAX, NOMINATIONS, STAFF_TORONTO, STRANGER
 from tests.support.nominations import ELECTION_CLOSE, NOMINATIONS_CLOSE, answer, load_orgs, nominate, open_round
 from tests.support.polls import NOW, rep_id, staff_id, vote
@@ -313,6 +313,13 @@ async def test_winners_take_their_organisations_seats_once_reserved_seats_first(
     # rep 00 has 4. The general seat: Ed (8) beats rep 01 (7). Without the reservation the engine's count
     # would have elected Ed and rep 01.
     assert seated == [(rep_id(7), Reservation("kind", "ZIP")), ("UEXPSTF01", None)]
+    async with deps.db.reader() as session:  # the poll's own results say the same (the engine asked the round)
+        final = await polls.final_results(session, closing.poll.id)
+    assert final.count.winners == (p[rep_id(7)], p["UEXPSTF01"])
+    assert [(s.tag, s.label.key if s.label else None) for s in final.by_origin.seats] == [
+        ("kind:ZIP", "nominations.result.reserved_seat"),
+        (None, None),
+    ]
     async with deps.db.reader() as session:
         eve, ed = await get_member(session, "UEXPIRE01"), await get_member(session, "UEXPSTF01")
         seats = (
@@ -322,3 +329,22 @@ async def test_winners_take_their_organisations_seats_once_reserved_seats_first(
     assert eve.grant(Role.EXEC) is None and ed.grant(Role.EXEC).term_end == date(2028, 3, 15)
     assert seats == 3 and len(list(audit)) == 2  # Halifax's seat, and the two seats filled
     assert {n.occasion for n in seating.notices} == {"result", "seated"}
+
+
+async def test_a_round_without_reserved_seats_keeps_the_engines_count_unchanged(deps):
+    await load_orgs(deps, 21, EXPIRING)
+    round_ = await open_round(deps)
+    slate = await _slate(deps, round_.id, [rep_id(0), rep_id(1), rep_id(7), "UEXPSTF01"])
+    [closing] = await _close_due(deps)
+    p = {n.nominee_user_id: closing.poll.options.index(nominations.candidate_label(n)) for n in slate}
+    ballots = [[p["UEXPSTF01"], p[rep_id(1)]]] * 8 + [[p[rep_id(1)], p[rep_id(7)]]] * 7
+    ballots += [[p[rep_id(0)], p[rep_id(7)]]] * 4 + [[p[rep_id(7)], p[rep_id(0)]]] * 2
+    for n, ballot in enumerate(ballots):
+        await vote(deps, closing.poll.id, rep_id(n), ballot, now=NOMINATIONS_CLOSE + timedelta(hours=1))
+    [seating] = await _finish(deps, closing.poll)
+    async with deps.db.reader() as session:
+        final = await polls.final_results(session, closing.poll.id)
+        frozen = (await session.get(Poll, closing.poll.id)).result
+    assert final.by_origin is None and "origin" not in frozen and final.count.rounds  # the engine's, rounds and all
+    assert final.count.winners == (p["UEXPSTF01"], p[rep_id(1)])
+    assert [s.nomination.nominee_user_id for s in seating.filled] == ["UEXPSTF01", rep_id(1)]
