@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Invalid
 from bot.i18n import LOCALES, normalise_locale, resolve_locale
-from bot.services.sql import chunks
+from bot.services.sql import chunks, insert_if_absent
 from models import UserPref
 
 PROFILE_TTL = timedelta(days=7)
@@ -22,11 +22,11 @@ async def get_pref(session: AsyncSession, slack_user_id: str) -> UserPref | None
 
 
 async def _pref(session: AsyncSession, slack_user_id: str) -> UserPref:
-    pref = await session.get(UserPref, slack_user_id)
-    if pref is None:
-        pref = UserPref(slack_user_id=slack_user_id)
-        session.add(pref)
-    return pref
+    """The person's row, locked for this transaction. Created with INSERT … ON CONFLICT: the
+    welcome and the background profile refresh can both meet a new person at the same moment."""
+    await insert_if_absent(session, UserPref, {"slack_user_id": slack_user_id}, ["slack_user_id"], returning="slack_user_id")
+    query = select(UserPref).where(UserPref.slack_user_id == slack_user_id).with_for_update()
+    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one()
 
 
 async def choose_locale(session: AsyncSession, slack_user_id: str, choice: str) -> str:
