@@ -20,6 +20,7 @@ from bot.outbound.polls import publish_outcome, queue_results, reminder_renderer
 from bot.sender import deliver_due
 from bot.services import polls
 from handlers.context import Ctx
+from handlers.home import refresh_homes
 from handlers.support import domain_errors, tell
 from models.polls import PollStatus, ResultsShown
 
@@ -83,6 +84,7 @@ async def on_quick_vote(
             now=now, today=deps.today(now),
         )  # fmt: skip
     await tell(body, client, poll_blocks.vote_reply(recorded, nls.t), respond=respond)
+    await refresh_homes(deps, client, [_user(body)])
 
 
 @domain_errors

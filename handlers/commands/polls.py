@@ -11,6 +11,7 @@ from bot.blocks import polls as poll_blocks
 from bot.errors import Invalid
 from bot.services import polls
 from handlers.commands.router import CommandCall, subcommand
+from handlers.home import refresh_homes
 
 
 @subcommand("poll", usage="poll", help_key="polls.help.poll", order=30)
@@ -41,6 +42,7 @@ async def vote(call: CommandCall) -> None:
             actor=call.nls.actor, now=now, today=deps.today(now),
         )  # fmt: skip
     await call.reply(poll_blocks.vote_reply(recorded, call.nls.t))
+    await refresh_homes(deps, call.client, [call.user_id])
 
 
 @subcommand("polls", usage="polls", help_key="polls.help.polls", order=32)
@@ -49,7 +51,5 @@ async def list_polls(call: CommandCall) -> None:
     deps = call.nls.deps
     now = deps.now()
     async with deps.db.reader() as session:
-        items = await polls.votable(
-            session, user_id=call.user_id, actor=call.nls.actor, now=now, today=deps.today(now)
-        )
+        items = await polls.votable(session, user_id=call.user_id, actor=call.nls.actor, now=now, today=deps.today(now))
     await call.reply(poll_blocks.polls_list(items, call.nls.t, now, deps.settings.timezone))

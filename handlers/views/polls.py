@@ -25,6 +25,7 @@ from bot.outbound.channels import ChannelUnreadable, channel_members
 from bot.outbound.polls import post_poll
 from bot.services import polls
 from handlers.context import Ctx
+from handlers.home import refresh_homes
 from handlers.support import form_errors, form_values
 from models.polls import Electorate, PollKind, ResultsShown
 
@@ -184,7 +185,7 @@ def _ballot_field(poll: polls.PollView, picks: list[tuple[str, int]], error: Dom
 
 
 @form_errors
-async def on_ballot(ack: Any, body: dict[str, Any], view: dict[str, Any], nls: Ctx) -> None:
+async def on_ballot(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
     deps, now = nls.deps, nls.deps.now()
     poll_id = _position(view.get("private_metadata"))
     async with deps.db.transaction() as session:
@@ -199,3 +200,4 @@ async def on_ballot(ack: Any, body: dict[str, Any], view: dict[str, Any], nls: C
             error.field = _ballot_field(poll, picks, error)
             raise
     await ack(response_action="update", view=poll_blocks.vote_receipt_view(recorded, nls.t))
+    await refresh_homes(deps, client, [body["user"]["id"]])

@@ -89,3 +89,17 @@ async def test_a_stranger_pressing_add_resource_is_told_whom_to_ask(bot, deps):
     await bot.press(STRANGER, button, block_id=block_id, view=bot.slack.home_views[STRANGER])
     told = await bot.slack.wait_for("chat.postMessage", lambda c: "not in the NLS member directory" in str(c.args))
     assert told and bot.slack.calls_to("views.open") == []
+
+
+async def test_after_a_vote_the_voters_home_no_longer_lists_that_poll(bot, deps, clock):
+    from tests.support.polls import NOW, open_poll
+
+    clock.set(NOW)
+    await load_directory(deps)
+    poll = await open_poll(deps, question="Adopt the 2026 work plan?")
+    assert "Adopt the 2026 work plan?" in str(await _open_home(bot, REP_TORONTO))
+    before = len(bot.slack.calls_to("views.publish"))
+    answer = await bot.answer(REP_TORONTO, f"vote {poll.id} 1")
+    assert "recorded" in str(answer).lower()
+    published = await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == REP_TORONTO, count=before + 1)
+    assert "Adopt the 2026 work plan?" not in str(published[-1].args["view"])
