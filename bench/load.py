@@ -116,7 +116,7 @@ def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
 
 
-async def run(rates: list[int], seconds: float, database: str, only: list[str] | None) -> None:
+async def run(rates: list[int], seconds: float, database: str, only: list[str] | None, workers: int = 1) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="nlsbench-"))
     db_url = (
         f"sqlite:///{tmp}/bench.sqlite3"
@@ -201,8 +201,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--only", nargs="*", help="scenario names")
+    parser.add_argument("--workers", type=int, default=1, help="nlsbot serve --workers")
     args = parser.parse_args()
-    asyncio.run(run(args.rates, args.seconds, args.database, args.only))
+    asyncio.run(run(args.rates, args.seconds, args.database, args.only, args.workers))
 
 
 if __name__ == "__main__":

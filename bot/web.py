@@ -21,6 +21,21 @@ from bot.runtime import Background
 log = logging.getLogger(__name__)
 
 
+def worker_app() -> Starlette:
+    """The ASGI app of one `nlsbot serve --workers N` process, built from the environment
+    (each worker has its own engine and pool; none runs the scheduler)."""
+    from bot.app import build_app
+    from bot.db import Database
+    from bot.logs import configure_logging
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    deps = Deps(settings=settings, db=Database(settings.database_url, pool_size=settings.db_pool_size))
+    app = build_app(deps)
+    return create_web_app(deps, app, Background(deps, app.client, scheduler=False))
+
+
 def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = None) -> Starlette:
     slack = AsyncSlackRequestHandler(app)
 

@@ -29,8 +29,12 @@ async def publish_home(deps: Deps, client: AsyncWebClient, user_id: str) -> None
 
 
 async def refresh_homes(deps: Deps, client: AsyncWebClient, user_ids: list[str]) -> None:
-    """Republish the Homes a change affected; a failure here never undoes the change itself."""
-    for user_id in dict.fromkeys(user_ids):
+    """Republish the Homes a change affected, for people who have opened their Home (everyone
+    else gets a fresh one when they open it: Slack sends app_home_opened on every open). A
+    failure here never undoes the change itself."""
+    async with deps.db.reader() as session:
+        users = await prefs.home_users(session, list(dict.fromkeys(user_ids)))
+    for user_id in users:
         try:
             await publish_home(deps, client, user_id)
         except Exception:

@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--no-scheduler", action="store_true", help="leave scheduled jobs to `nlsbot scheduler`")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (more than 1 implies --no-scheduler: run `nlsbot scheduler`)",
+    )
     socket = sub.add_parser("socket", help="Socket Mode with SLACK_APP_TOKEN")
     socket.add_argument("--no-scheduler", action="store_true")
     sub.add_parser("scheduler", help="run only the scheduled jobs (one per deployment)")
@@ -109,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     from bot.cli import commands  # late: pulls in the app and the shell
 
     try:
+        if args.command == "serve" and args.workers > 1:
+            return commands.serve_workers(args, settings)
         return asyncio.run(commands.dispatch(args, settings))
     except SettingsError as exc:
         print(f"nlsbot: configuration error: {exc}", file=sys.stderr)

@@ -27,7 +27,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         else:
             command = "shell"
         args = argparse.Namespace(
-            command=command, host="0.0.0.0", port=3000, no_scheduler=False, as_user=None, no_demo=False
+            command=command, host="0.0.0.0", port=3000, no_scheduler=False, workers=1, as_user=None, no_demo=False
         )
     deps = make_deps(settings, getattr(args, "at", None))
     try:
@@ -43,18 +43,32 @@ async def serve(deps: Deps, args: argparse.Namespace) -> int:
     from bot.web import create_web_app
 
     deps.settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    common = {"host": args.host, "port": args.port, "log_config": None, "access_log": False,
+              "timeout_graceful_shutdown": 20, "lifespan": "on"}  # fmt: skip
     app = build_app(deps)
     background = Background(deps, app.client, scheduler=not args.no_scheduler)
-    config = uvicorn.Config(
-        create_web_app(deps, app, background),
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=20,
-        lifespan="on",
-    )
-    await uvicorn.Server(config).serve()
+    await uvicorn.Server(uvicorn.Config(create_web_app(deps, app, background), **common)).serve()
+    return 0
+
+
+def serve_workers(args: argparse.Namespace, settings: Settings) -> int:
+    """`nlsbot serve --workers N`: uvicorn's process manager (it must own the main thread and its
+    signals), each worker building its own app from the environment; none runs the scheduler,
+    so run one `nlsbot scheduler` beside them."""
+    import uvicorn
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+
+    async def migrate() -> None:
+        deps = make_deps(settings)
+        await deps.db.upgrade()
+        await deps.db.dispose()
+
+    asyncio.run(migrate())
+    uvicorn.run(
+        "bot.web:worker_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+        log_config=None, access_log=False, timeout_graceful_shutdown=20, lifespan="on",
+    )  # fmt: skip
     return 0
 
 

@@ -84,3 +84,15 @@ async def languages(session: AsyncSession, user_ids: Iterable[str], default: str
         rows = await session.execute(select(UserPref).where(UserPref.slack_user_id.in_(chunk)))
         found.update((pref.slack_user_id, pref) for pref in rows.scalars())
     return {uid: language(found.get(uid), default) for uid in wanted}
+
+
+async def home_users(session: AsyncSession, user_ids: list[str]) -> list[str]:
+    """Those of `user_ids` who have met the bot (opened its Home or written to it): the people
+    whose Home is worth republishing after a change."""
+    if not user_ids:
+        return []
+    rows = await session.execute(
+        select(UserPref.slack_user_id).where(UserPref.slack_user_id.in_(user_ids), UserPref.welcomed_at.is_not(None))
+    )
+    met = set(rows.scalars())
+    return [uid for uid in user_ids if uid in met]

@@ -103,3 +103,14 @@ async def test_after_a_vote_the_voters_home_no_longer_lists_that_poll(bot, deps,
     assert "recorded" in str(answer).lower()
     published = await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == REP_TORONTO, count=before + 1)
     assert "Adopt the 2026 work plan?" not in str(published[-1].args["view"])
+
+
+async def test_people_who_never_opened_their_home_are_not_sent_one_after_a_vote(bot, deps, clock):
+    from tests.support.polls import NOW, open_poll
+
+    clock.set(NOW)
+    await load_directory(deps)
+    poll = await open_poll(deps, question="Adopt the 2026 work plan?")
+    await bot.answer(REP_TORONTO, f"vote {poll.id} 1")
+    assert "Adopt the 2026 work plan?" not in str(await _open_home(bot, REP_TORONTO))
+    assert len(bot.slack.calls_to("views.publish")) == 1  # only the one they opened

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.app import web_client
 from bot.blocks import ids
 from bot.services.members import get_member
+from bot.shell import payloads
 from jobs import JobEnv, load_jobs
 from models import AuditEvent, Role
 from models.nominations import Nomination, NominationRound, RoundStatus
@@ -262,8 +263,10 @@ async def test_the_nominee_sees_the_nomination_on_their_home_and_answers_from_it
     view = await modal(bot, NOMINATIONS, "nominations open")
     await bot.submit(NOMINATIONS, view, round_form())
     await bot.slack.wait_for("chat.postMessage", lambda c: "round 1" in str(c.args.get("text")))
+    await bot.event(payloads.app_home_opened(rep_id(0)))  # the nominee has their Home open
+    await bot.slack.wait_for("views.publish", lambda c: c.args.get("user_id") == rep_id(0))
     await nominate_by_command(bot, rep_id(1), rep_id(0), "Because.")
-    published = await bot.slack.wait_for("views.publish", lambda c: c.args.get("user_id") == rep_id(0))
+    published = await bot.slack.wait_for("views.publish", lambda c: c.args.get("user_id") == rep_id(0), count=2)
     home = published[-1].args["view"]
     assert "nominated you for the Executive Committee" in text_of(home)
     element, block_id = find_action(home["blocks"], ids.NOMINATION_SHOW)
