@@ -18,6 +18,7 @@ from bot.services import polls
 from bot.settings import Settings
 from bot.shell import payloads
 from bot.shell.forms import state_values
+from models import UserPref
 from models.polls import Electorate, PollKind
 
 DEMO_USERS = [f"UDEMO{n:04d}" for n in range(1, 17)]
@@ -43,6 +44,10 @@ async def seed(database_url: str) -> dict[str, Any]:
     )  # fmt: skip
     async with db.transaction() as session:
         poll = await polls.create_system_poll(session, spec=spec, now=now, electors=VOTERS)
+        # Voters who have used the bot this week: their Slack profile is cached, as a real
+        # network's reps' would be (a first contact also costs a users.info call).
+        session.add_all(UserPref(slack_user_id=uid, slack_locale="en-CA", tz="America/Toronto", profile_fetched_at=now)
+                        for uid in VOTERS)  # fmt: skip
     await db.dispose()
     return {"poll_id": poll.id, "feedback_view": {**feedback_modal(Translator("en")).to_dict(), "id": "VBENCH"}}
 
