@@ -26,6 +26,7 @@ from bot.i18n import Translator
 from bot.logs import note_request
 from bot.services import members, prefs
 from bot.services.deliveries import first_delivery
+from bot.slackhttp import PooledRespond
 from handlers.context import Ctx
 from handlers.support import tell
 
@@ -61,17 +62,20 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
     @app.middleware
     async def request_context(req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
         note_request(_describe(req.body))
-        replay_key = _replay_key(req.body)
         try:
-            if replay_key and not await _first_time(deps, replay_key):
-                note_request(outcome="duplicate")
-                return BoltResponse(status=200, body="")  # a Slack retry or a replayed request: done already
-            ctx, stale = await _load_context(deps, req.context.user_id)
+            loaded = await _open_request(deps, _replay_key(req.body), req.context.user_id)
         except DB_ERRORS:
             log.warning("database unavailable while loading request context")
             note_request(outcome="db_unavailable")
             return apology(req.body, deps.translator(), "errors.db_unavailable")
+        if loaded is None:
+            note_request(outcome="duplicate")
+            return BoltResponse(status=200, body="")  # a Slack retry or a replayed request: done already
+        ctx, stale = loaded
         req.context["nls"] = ctx
+        session = req.context.client.session if req.context.client else None
+        if session is not None and req.context.response_url:
+            req.context["respond"] = PooledRespond(req.context.response_url, session)
         response = await next()
         if stale and ctx.user_id:
             task = asyncio.create_task(_refresh_profile(deps, req.context.client, ctx.user_id))
@@ -105,20 +109,19 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
     return app
 
 
-async def _first_time(deps: Deps, key: str) -> bool:
-    """Record a delivery key; False if it was seen before (one short write)."""
-    async with deps.db.transaction() as session:
-        return await first_delivery(session, key, deps.now())
-
-
-async def _load_context(deps: Deps, user_id: str | None) -> tuple[Ctx, bool]:
-    """One short read: the actor's directory entry and language. Runs before every listener,
-    so it must stay cheap (two primary-key/unique lookups)."""
-    actor = pref = None
-    if user_id:
-        async with deps.db.reader() as session:
-            actor = await members.get_member(session, user_id)
-            pref = await prefs.get_pref(session, user_id)
+async def _open_request(deps: Deps, replay_key: str | None, user_id: str | None) -> tuple[Ctx, bool] | None:
+    """Before every listener, in one short unit of work: record the delivery (None if it was
+    seen before) and read the actor's directory entry and language (two primary-key/unique
+    lookups). One transaction rather than two: the database round trips are most of what a
+    request costs beyond Bolt's own."""
+    if replay_key is None and user_id is None:
+        return Ctx(deps=deps, user_id=None, actor=None, t=deps.translator()), False
+    unit = deps.db.transaction() if replay_key else deps.db.reader()
+    async with unit as session:
+        if replay_key and not await first_delivery(session, replay_key, deps.now()):
+            return None
+        actor = await members.get_member(session, user_id) if user_id else None
+        pref = await prefs.get_pref(session, user_id) if user_id else None
     ctx = Ctx(deps=deps, user_id=user_id, actor=actor, t=Translator(prefs.language(pref, deps.settings.nls_locale)))
     return ctx, bool(user_id) and prefs.profile_is_stale(pref, deps.now())
 

@@ -53,11 +53,16 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
         self.url = async_url(url)
         self.is_sqlite = is_sqlite(url)
-        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
+            # No pre-ping: a file cannot drop a connection, and on SQLite every statement is a hop
+            # to aiosqlite's thread, made while the write lock below may be held.
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=10, pool_recycle=1800)
+            # Pre-ping: after a PostgreSQL restart, pooled connections are dead; replace them
+            # quietly instead of failing the next request on each.
+            kwargs.update(pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, pool_timeout=10)
+            kwargs.update(pool_recycle=1800)
             kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:

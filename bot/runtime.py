@@ -9,6 +9,7 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
+from bot.slackhttp import attach_session, close_session
 from jobs import JobEnv
 from jobs.scheduler import build_scheduler
 
@@ -25,6 +26,7 @@ class Background:
         self._scheduler = build_scheduler(self.env) if scheduler else None
 
     async def start(self) -> None:
+        attach_session(self.env.client)
         if self._scheduler is not None:
             self._scheduler.start()
             log.info("scheduler started with %d jobs", len(self._scheduler.get_jobs()))
@@ -34,6 +36,7 @@ class Background:
             self._scheduler.shutdown(wait=False)  # no new runs; running jobs are drained below
             log.info("scheduler stopped")
         await drain_in_flight(DRAIN_SECONDS)
+        await close_session(self.env.client)
 
 
 def _in_flight() -> list[asyncio.Task[object]]:

@@ -13,6 +13,7 @@ from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.deps import Deps
 from bot.runtime import Background
 from bot.settings import Settings
+from bot.slackhttp import attach_session, close_session
 from jobs import JobEnv, load_jobs
 from jobs.scheduler import build_scheduler
 
@@ -89,6 +90,7 @@ async def socket(deps: Deps, args: argparse.Namespace) -> int:
 
 async def scheduler(deps: Deps, args: argparse.Namespace) -> int:
     env = JobEnv(deps=deps, client=web_client(deps))
+    attach_session(env.client)
     sched = build_scheduler(env)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -98,6 +100,7 @@ async def scheduler(deps: Deps, args: argparse.Namespace) -> int:
     print(f"scheduler running {len(sched.get_jobs())} jobs; Ctrl-C to stop", file=sys.stderr)
     await stop.wait()
     sched.shutdown(wait=True)
+    await close_session(env.client)
     return 0
 
 

@@ -80,6 +80,7 @@ class Call:
     args: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     token: str | None = None
+    peer: Any = None  # the caller's (host, port): the same port twice means a reused connection
 
 
 @dataclass
@@ -195,7 +196,7 @@ class LocalSlack:
         problems = check_message_blocks(payload.get("blocks"))
         if problems:
             return web.Response(status=400, text="invalid_blocks")
-        await self._record(Call("response_url", payload))
+        await self._record(Call("response_url", payload, peer=_peer(request)))
         return web.Response(text="ok")
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -221,7 +222,7 @@ class LocalSlack:
             missing.append("trigger_id")
         if missing:
             return web.json_response({"ok": False, "error": "invalid_arguments", "missing": missing})
-        call = Call(method, args, token=token)
+        call = Call(method, args, token=token, peer=_peer(request))
         body = self._answer(method, args)
         if body.get("ok"):
             await self._record(call)
@@ -353,6 +354,10 @@ class LocalSlack:
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args["channel"])
         return {"ok": True, "channel": {"id": channel, "name": channel.lower(), "is_member": True}}
+
+
+def _peer(request: web.Request) -> Any:
+    return request.transport.get_extra_info("peername") if request.transport else None
 
 
 async def _read_args(request: web.Request) -> dict[str, Any]:

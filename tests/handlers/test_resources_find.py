@@ -145,3 +145,17 @@ async def test_slack_escaping_and_mentions_in_the_command_are_not_words(bot, dep
     await load_library(deps)
     answer = await bot.answer(STAFF_TORONTO, "find santé &amp; mentale <@UREPTOR01>")  # as Slack sends it
     assert "Resources for “santé mentale”" in text_of(answer)
+
+
+async def test_replies_and_web_api_calls_reuse_one_pooled_connection(bot, deps):
+    """The serving process keeps one HTTP session for Slack: answers to response_url and Web API
+    calls ride reused connections instead of a new TCP (and, against Slack, TLS) one each."""
+    await load_library(deps)
+    for _ in range(3):
+        await bot.answer(STAFF_TORONTO, "find housing")
+    replies = bot.slack.calls_to("response_url")[-3:]
+    assert len({call.peer for call in replies}) == 1
+    for count in (1, 2):
+        await bot.command(STAFF_TORONTO, "resource add")
+        opened = await bot.slack.wait_for("views.open", count=count)
+    assert opened[0].peer == opened[1].peer
