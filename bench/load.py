@@ -47,6 +47,12 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     elapsed: float = 0.0
+    cpu_seconds: float = 0.0  # the server process's CPU over the run and its post-ack drain
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        sent = len(self.latencies) + self.errors
+        return self.cpu_seconds / sent * 1000 if sent else float("nan")
 
     def pct(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -104,11 +110,35 @@ async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: 
     return result
 
 
+def serve_at(port: int, workers: int) -> list[str]:
+    return ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (`serve --workers N` is a manager and N workers)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(c) for c in (task / "children").read_text().split()]
+    return [pid] + [p for child in children for p in process_tree(child)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU so far of the process tree, all threads (aiosqlite's included)."""
+    total = 0
+    for member in process_tree(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Peak resident memory (VmHWM), summed over the process tree."""
+    total = 0
+    for member in process_tree(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
 def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -135,7 +165,7 @@ async def run(rates: list[int], seconds: float, database: str, only: list[str] |
     procs = [
         start([sys.executable, "-m", "bench.fake_slack", "--port", str(slack_port), "--latency", "0.1"], env),
         start(
-            [sys.executable, "-m", "bot", "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(bot_port)],
+            [sys.executable, "-m", "bot", "serve", "--no-scheduler", *serve_at(bot_port, workers)],
             env,
         ),
         start(
@@ -163,11 +193,16 @@ async def run(rates: list[int], seconds: float, database: str, only: list[str] |
         results: list[Result] = []
         for scenario in chosen:
             for rate in rates:
-                for name, (url, _) in targets.items():
+                for name, (url, pid) in targets.items():
                     await fire(url, scenario, min(rate, 20), 1.0, name, response_url)  # warm-up
-                    results.append(await fire(url, scenario, rate, seconds, name, response_url))
+                    await asyncio.sleep(1.0)
+                    before = cpu_seconds(pid)
+                    result = await fire(url, scenario, rate, seconds, name, response_url)
                     await asyncio.sleep(1.0)  # let post-ack work drain before the next run
-        print_table(results, {name: peak_rss_mb(pid) for name, (_, pid) in targets.items()}, database, seconds)
+                    result.cpu_seconds = cpu_seconds(pid) - before
+                    results.append(result)
+        memory = {name: peak_rss_mb(pid) for name, (_, pid) in targets.items()}
+        print_table(results, memory, database, seconds, workers)
     finally:
         for proc in procs:
             proc.terminate()
@@ -175,16 +210,18 @@ async def run(rates: list[int], seconds: float, database: str, only: list[str] |
             proc.wait(timeout=30)
 
 
-def print_table(results: list[Result], memory: dict[str, float], database: str, seconds: float) -> None:
-    print(f"\n{database}, {seconds:.0f} s per run, Slack Web API latency 100 ms\n")
-    print("| scenario | rate (req/s) | server | p50 ms | p95 ms | p99 ms | max ms | achieved req/s | errors |")
-    print("|---|---|---|---|---|---|---|---|---|")
+def print_table(results: list[Result], memory: dict[str, float], database: str, seconds: float, workers: int) -> None:
+    print(f"\n{database}, {workers} nlsbot worker(s), {seconds:.0f} s per run, Slack Web API latency 100 ms\n")
+    print(
+        "| scenario | rate (req/s) | server | p50 ms | p95 ms | p99 ms | max ms | achieved req/s | errors | CPU ms/req |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     fmt: Callable[[float], str] = lambda v: f"{v:.1f}"  # noqa: E731
     for r in results:
         worst = max(r.latencies) * 1000 if r.latencies else float("nan")
         print(
             f"| {r.scenario} | {r.rate} | {r.target} | {fmt(r.pct(50))} | {fmt(r.pct(95))} | {fmt(r.pct(99))} "
-            f"| {fmt(worst)} | {r.throughput:.0f} | {r.errors} |"
+            f"| {fmt(worst)} | {r.throughput:.0f} | {r.errors} | {fmt(r.cpu_ms_per_request)} |"
         )
     ratios = {}
     for r in results:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.blocks import ids
 from bot.blocks.feedback import feedback_modal
 from bot.db import Database
@@ -46,8 +48,10 @@ async def seed(database_url: str) -> dict[str, Any]:
         poll = await polls.create_system_poll(session, spec=spec, now=now, electors=VOTERS)
         # Voters who have used the bot this week: their Slack profile is cached, as a real
         # network's reps' would be (a first contact also costs a users.info call).
+        # A database kept from an earlier run already has them.
+        known = set(await session.scalars(select(UserPref.slack_user_id).where(UserPref.slack_user_id.in_(VOTERS))))
         session.add_all(UserPref(slack_user_id=uid, slack_locale="en-CA", tz="America/Toronto", profile_fetched_at=now)
-                        for uid in VOTERS)  # fmt: skip
+                        for uid in VOTERS if uid not in known)  # fmt: skip
     await db.dispose()
     return {"poll_id": poll.id, "feedback_view": {**feedback_modal(Translator("en")).to_dict(), "id": "VBENCH"}}
 
