@@ -61,8 +61,9 @@ class Database:
         else:
             # Pre-ping: after a PostgreSQL restart, pooled connections are dead; replace them
             # quietly instead of failing the next request on each.
-            kwargs.update(pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, pool_timeout=10)
-            kwargs.update(pool_recycle=1800)
+            kwargs.update(
+                pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, pool_timeout=10, pool_recycle=1800
+            )
             kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:

@@ -13,7 +13,6 @@ from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.deps import Deps
 from bot.runtime import Background
 from bot.settings import Settings
-from bot.slackhttp import attach_session, close_session
 from jobs import JobEnv, load_jobs
 from jobs.scheduler import build_scheduler
 
@@ -89,18 +88,19 @@ async def socket(deps: Deps, args: argparse.Namespace) -> int:
 
 
 async def scheduler(deps: Deps, args: argparse.Namespace) -> int:
-    env = JobEnv(deps=deps, client=web_client(deps))
-    attach_session(env.client)
-    sched = build_scheduler(env)
+    """The one scheduler process of a replicated deployment: the same start and orderly stop as a
+    serving process (pooled Slack session, in-flight sends drained), without the web server."""
+    background = Background(deps, web_client(deps), scheduler=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    sched.start()
-    print(f"scheduler running {len(sched.get_jobs())} jobs; Ctrl-C to stop", file=sys.stderr)
-    await stop.wait()
-    sched.shutdown(wait=True)
-    await close_session(env.client)
+    await background.start()
+    print("scheduler running; Ctrl-C to stop", file=sys.stderr)
+    try:
+        await stop.wait()
+    finally:
+        await background.stop()
     return 0
 
 
