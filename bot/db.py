@@ -26,6 +26,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot import sqlite_async
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 MIGRATION_LOCK = 0x4E4C53  # 'NLS': the advisory lock key serialising schema upgrades
@@ -56,8 +58,10 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             # No pre-ping: a file cannot drop a connection, and on SQLite every statement is a hop
-            # to aiosqlite's thread, made while the write lock below may be held.
+            # to aiosqlite's thread, made while the write lock below may be held. One hop per
+            # statement, not four: see bot.sqlite_async.
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            kwargs["module"] = sqlite_async.driver()
         else:
             # Pre-ping: after a PostgreSQL restart, pooled connections are dead; replace them
             # quietly instead of failing the next request on each.
@@ -156,5 +160,11 @@ def _install_sqlite_transaction_control(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        # Straight to the driver: every unit of work begins here, and going through
+        # `exec_driver_sql` cost a full statement execution (context, events, result) for it.
         mode = conn.get_execution_options().get("sqlite_begin", "")
-        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(f"BEGIN {mode}".strip())
+        finally:
+            cursor.close()
