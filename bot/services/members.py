@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -184,10 +184,15 @@ def _member_query():
     )
 
 
+# Built once: this runs before every request, and a prebuilt statement with a bound parameter is
+# found compiled in SQLAlchemy's cache instead of being assembled and keyed again each time.
+_MEMBER_BY_USER = _member_query().where(Person.slack_user_id == bindparam("slack_user_id"))
+
+
 async def get_member(session: AsyncSession, slack_user_id: str) -> Member | None:
     """One directory entry in one query: it runs before every request, so it stays a single
     indexed join rather than an ORM load with eager-loading round trips."""
-    rows = (await session.execute(_member_query().where(Person.slack_user_id == slack_user_id))).all()
+    rows = (await session.execute(_MEMBER_BY_USER, {"slack_user_id": slack_user_id})).all()
     return _members_from_rows(rows).get(slack_user_id)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Invalid
@@ -17,8 +17,11 @@ from models import UserPref
 PROFILE_TTL = timedelta(days=7)
 
 
+_PREF_OF_USER = select(UserPref).where(UserPref.slack_user_id == bindparam("slack_user_id"))  # see members
+
+
 async def get_pref(session: AsyncSession, slack_user_id: str) -> UserPref | None:
-    return await session.get(UserPref, slack_user_id)
+    return (await session.execute(_PREF_OF_USER, {"slack_user_id": slack_user_id})).scalar_one_or_none()
 
 
 async def _pref(session: AsyncSession, slack_user_id: str) -> UserPref:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -13,9 +14,26 @@ from sqlalchemy.orm import DeclarativeBase
 T = TypeVar("T")
 
 
-def _insert_for(session: AsyncSession, table: Table) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+def dialect_of(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+def _insert_for(dialect: str, table: Table) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+@lru_cache(maxsize=64)
+def _insert_if_absent_statement(
+    dialect: str, table: Table, columns: tuple[str, ...], conflict_columns: tuple[str, ...], returning: str
+) -> Any:
+    """The statement for one shape of call, built once: its values are bound parameters, so
+    SQLAlchemy finds it compiled in its cache instead of rebuilding it on every request."""
+    return (
+        _insert_for(dialect, table)
+        .values({name: bindparam(name) for name in columns})
+        .on_conflict_do_nothing(index_elements=list(conflict_columns))
+        .returning(table.c[returning])
+    )
 
 
 async def insert_if_absent(
@@ -33,8 +51,11 @@ async def insert_if_absent(
     and the unique key in the database decides, so concurrent callers cannot both win.
     """
     table: Table = model.__table__  # type: ignore[assignment]
+    if where is None:
+        shape = (dialect_of(session), table, tuple(values), tuple(conflict_columns), returning)
+        return (await session.execute(_insert_if_absent_statement(*shape), values)).scalar_one_or_none()
     stmt = (
-        _insert_for(session, table)
+        _insert_for(dialect_of(session), table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=list(conflict_columns), index_where=where)
         .returning(table.c[returning])
