@@ -1,0 +1,88 @@
+"""The search vocabulary (`resource_terms`: each folded word of a live resource and how many
+resources have it), held in memory by each process for up to a minute.
+
+Every search asks it which words are whole words (exact forms instead of prefixes), and every
+"did you mean" which words are unknown and which known words are closest. Asked of the database,
+that was one more statement per search and two per typo; here it is a dictionary lookup.
+
+A stale copy changes no answer's correctness, only how a word is looked up: a word new to the
+vocabulary is matched as a prefix (a superset of its exact forms) until the copy is refreshed, and
+a word gone from it has no resources to find. This process's own resource writes drop the copy at
+once (see `forget`); other processes' writes are seen within `MAX_AGE`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine, event, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from models.resources import ResourceTerm
+
+MAX_AGE = 60.0  # seconds
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    docs: dict[str, int]  # word -> live resources containing it (> 0 only)
+    loaded_at: float = field(default_factory=time.monotonic)
+    _sorted: list[str] = field(default_factory=list)
+    _by_size: dict[int, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, docs: dict[str, int]) -> Vocabulary:
+        by_size: dict[int, list[str]] = defaultdict(list)
+        for word in docs:
+            by_size[len(word)].append(word)
+        return cls(docs=docs, _sorted=sorted(docs), _by_size=dict(by_size))
+
+    def whole_words(self, words: Iterable[str]) -> set[str]:
+        return {w for w in words if w in self.docs}
+
+    def starts_a_word(self, prefix: str) -> bool:
+        """Whether some word begins with `prefix` (itself included)."""
+        at = bisect.bisect_left(self._sorted, prefix)
+        return at < len(self._sorted) and self._sorted[at].startswith(prefix)
+
+    def of_size(self, low: int, high: int) -> dict[str, int]:
+        return {w: self.docs[w] for size in range(low, high + 1) for w in self._by_size.get(size, ())}
+
+
+_copies: WeakKeyDictionary[Engine, Vocabulary] = WeakKeyDictionary()
+
+
+def _engine(session: AsyncSession) -> Engine:
+    return session.sync_session.get_bind()  # type: ignore[return-value]
+
+
+async def current(session: AsyncSession) -> Vocabulary:
+    """This process's copy for the session's database, read again when older than MAX_AGE."""
+    engine = _engine(session)
+    copy = _copies.get(engine)
+    if copy is None or time.monotonic() - copy.loaded_at > MAX_AGE:
+        rows = await session.execute(select(ResourceTerm.term, ResourceTerm.docs).where(ResourceTerm.docs > 0))
+        copy = _copies[engine] = Vocabulary.of({term: docs for term, docs in rows})
+    return copy
+
+
+def forget(session: AsyncSession) -> None:
+    """Drop this process's copy after a change to the vocabulary: now, and again once the change is
+    committed (a search in between may have read the copy as it was before the commit)."""
+    _copies.pop(_engine(session), None)
+    session.sync_session.info[_CHANGED] = True
+
+
+_CHANGED = "nls_vocabulary_changed"
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_committed(session: Session) -> None:
+    if session.info.pop(_CHANGED, False):
+        _copies.pop(session.get_bind(), None)  # type: ignore[call-overload]
