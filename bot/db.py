@@ -30,6 +30,7 @@ from bot import sqlite_async
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+NO_BEGIN = "none"  # the `sqlite_begin` of readers without a snapshot (see Database.reader)
 MIGRATION_LOCK = 0x4E4C53  # 'NLS': the advisory lock key serialising schema upgrades
 
 
@@ -75,6 +76,8 @@ class Database:
         self._writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writes = async_sessionmaker(self._writer_engine, expire_on_commit=False)
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
+        loose = self.engine.execution_options(sqlite_begin=NO_BEGIN) if self.is_sqlite else self.engine
+        self._loose_reads = async_sessionmaker(loose, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._writer: asyncio.Task[object] | None = None
 
@@ -98,9 +101,12 @@ class Database:
                 self._writer = None
 
     @asynccontextmanager
-    async def reader(self) -> AsyncIterator[AsyncSession]:
-        """A read-only unit of work (never blocks writers on SQLite)."""
-        async with self._reads() as session, session.begin():
+    async def reader(self, *, snapshot: bool = True) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work (never blocks writers on SQLite). With `snapshot=False` its
+        statements need not see one snapshot (a search: one statement, or independent ones), and
+        SQLite runs each on its own, without the BEGIN and COMMIT round trips."""
+        maker = self._reads if snapshot else self._loose_reads
+        async with maker() as session, session.begin():
             yield session
 
     async def ping(self) -> bool:
@@ -163,6 +169,8 @@ def _install_sqlite_transaction_control(engine: AsyncEngine) -> None:
         # Straight to the driver: every unit of work begins here, and going through
         # `exec_driver_sql` cost a full statement execution (context, events, result) for it.
         mode = conn.get_execution_options().get("sqlite_begin", "")
+        if mode == NO_BEGIN:
+            return  # a loose reader: each statement is its own read transaction
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(f"BEGIN {mode}".strip())

@@ -8,8 +8,8 @@ primary-key lookup costs inside SQLite. Every request runs a handful of statemen
 were a large share of a request's CPU.
 
 This adapter runs the whole statement (cursor, execute, fetch every row, close) as one call on
-aiosqlite's thread, and skips the reset when SQLite itself reported, after the last statement,
-that no transaction is open (a ROLLBACK then does nothing). Everything else is SQLAlchemy's own
+aiosqlite's thread, and skips COMMIT and the pool's reset when SQLite itself reported, after the
+last statement, that no transaction is open (either would then do nothing). Everything else is SQLAlchemy's own
 aiosqlite dialect: the URL stays `sqlite+aiosqlite`, and `Database` passes this module in with
 `create_async_engine(module=...)`.
 
@@ -124,6 +124,8 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.in_transaction: bool | None = False
 
     def commit(self) -> None:
+        if self.in_transaction is False:
+            return  # nothing to commit: SQLite's COMMIT would be a no-op too
         self.in_transaction = None
         super().commit()
         self.in_transaction = False

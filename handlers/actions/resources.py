@@ -48,7 +48,7 @@ async def on_more(ack: Any, body: dict[str, Any], respond: Any, nls: Ctx) -> Non
     """The next page replaces the current one (the query rides in the button, see `more_value`)."""
     await ack()
     query, offset = blocks.parse_more_value(_value(body))
-    async with nls.deps.db.reader() as session:
+    async with nls.deps.db.reader(snapshot=False) as session:
         page = await resources.search(session, query, offset=offset)
     reply = blocks.search_reply(page, nls.t, editable=resources.editable(nls.actor, page.hits))
     await respond(**reply.as_message(), response_type="ephemeral", replace_original=True)

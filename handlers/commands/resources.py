@@ -21,7 +21,7 @@ async def find(call: CommandCall) -> None:
     nls = call.nls
     try:
         query = resources.parse_query(question_of(call.args))  # Slack escapes & < > and marks up mentions
-        async with nls.deps.db.reader() as session:
+        async with nls.deps.db.reader(snapshot=False) as session:  # a search needs no snapshot
             page = await resources.search(session, query)
     except resources.EmptyQuery:
         async with nls.deps.db.reader() as session:
