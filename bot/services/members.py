@@ -192,7 +192,7 @@ _MEMBER_BY_USER = _member_query().where(Person.slack_user_id == bindparam("slack
 async def get_member(session: AsyncSession, slack_user_id: str) -> Member | None:
     """One directory entry in one query: it runs before every request, so it stays a single
     indexed join rather than an ORM load with eager-loading round trips."""
-    rows = (await session.execute(_MEMBER_BY_USER, {"slack_user_id": slack_user_id})).all()
+    rows = (await (await session.connection()).execute(_MEMBER_BY_USER, {"slack_user_id": slack_user_id})).all()
     return _members_from_rows(rows).get(slack_user_id)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,11 +18,27 @@ from models import UserPref
 PROFILE_TTL = timedelta(days=7)
 
 
-_PREF_OF_USER = select(UserPref).where(UserPref.slack_user_id == bindparam("slack_user_id"))  # see members
+@dataclass(frozen=True)
+class PrefView:
+    """A person's preferences as of one read."""
+
+    slack_user_id: str
+    locale: str | None
+    slack_locale: str | None
+    tz: str | None
+    profile_fetched_at: datetime | None
+    welcomed_at: datetime | None
 
 
-async def get_pref(session: AsyncSession, slack_user_id: str) -> UserPref | None:
-    return (await session.execute(_PREF_OF_USER, {"slack_user_id": slack_user_id})).scalar_one_or_none()
+_PREF_OF_USER = select(*(UserPref.__table__.c[name] for name in PrefView.__dataclass_fields__)).where(
+    UserPref.slack_user_id == bindparam("slack_user_id")
+)  # built once, as members' directory lookup: both run before every request
+
+
+async def get_pref(session: AsyncSession, slack_user_id: str) -> PrefView | None:
+    """Read on the session's connection: a Core row needs none of the ORM's loading."""
+    row = (await (await session.connection()).execute(_PREF_OF_USER, {"slack_user_id": slack_user_id})).first()
+    return PrefView(*row) if row else None
 
 
 async def _pref(session: AsyncSession, slack_user_id: str) -> UserPref:
@@ -46,7 +63,7 @@ def _day(moment: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def profile_is_stale(pref: UserPref | None, now: datetime) -> bool:
+def profile_is_stale(pref: PrefView | None, now: datetime) -> bool:
     return pref is None or pref.profile_fetched_at is None or now - pref.profile_fetched_at > PROFILE_TTL
 
 
@@ -66,7 +83,7 @@ async def mark_welcomed(session: AsyncSession, slack_user_id: str, now: datetime
     return True
 
 
-def language(pref: UserPref | None, default: str) -> str:
+def language(pref: PrefView | UserPref | None, default: str) -> str:
     """The person's language: their `/nls lang` choice, else their Slack locale, else `default`."""
     return resolve_locale(pref.locale if pref else None, pref.slack_locale if pref else None, default)
 

@@ -53,7 +53,8 @@ async def insert_if_absent(
     table: Table = model.__table__  # type: ignore[assignment]
     if where is None:
         shape = (dialect_of(session), table, tuple(values), tuple(conflict_columns), returning)
-        return (await session.execute(_insert_if_absent_statement(*shape), values)).scalar_one_or_none()
+        connection = await session.connection()  # a Core statement: none of the ORM's execution steps
+        return (await connection.execute(_insert_if_absent_statement(*shape), values)).scalar_one_or_none()
     stmt = (
         _insert_for(dialect_of(session), table)
         .values(**values)
