@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import handlers
+from bot.admission import QueuedAck, WorkSlots
 from bot.deps import Deps
 from bot.i18n import Translator
 from bot.logs import note_request
@@ -58,6 +59,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         raise_error_for_unhandled_request=True,
     )
     background: set[asyncio.Task[None]] = set()
+    slots = WorkSlots(deps.settings.work_slots)
 
     @app.middleware
     async def request_context(req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
@@ -73,6 +75,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
             return BoltResponse(status=200, body="")  # a Slack retry or a replayed request: done already
         ctx, stale = loaded
         req.context["nls"] = ctx
+        req.context["ack"] = QueuedAck(slots)
         session = req.context.client.session if req.context.client else None
         if session is not None and req.context.response_url:
             req.context["respond"] = PooledRespond(req.context.response_url, session)

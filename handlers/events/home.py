@@ -9,9 +9,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.context import Ctx
 from handlers.home import publish_home, welcome_if_first
+from handlers.support import take_turn
 
 
-async def on_home_opened(event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+async def on_home_opened(ack: Any, event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    await take_turn(ack)
     user_id = event["user"]
     if event.get("tab", "home") == "home":
         await publish_home(nls.deps, client, user_id)

@@ -19,7 +19,7 @@ from bot.errors import DomainError
 from bot.services import resources
 from handlers.context import Ctx
 from handlers.home import welcome_if_first
-from handlers.support import explain
+from handlers.support import explain, take_turn
 
 THREAD_RESULTS = 3
 MARKUP = re.compile(r"<(?:[@#!][^>]*|(https?://[^|>]+)(?:\|([^>]*))?)>")
@@ -45,12 +45,14 @@ def question_of(text: str | None) -> str:
     return html.unescape(plain).strip()
 
 
-async def on_mention(event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+async def on_mention(ack: Any, event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    await take_turn(ack)
     await answer_question(event, client, nls)
 
 
-async def on_direct_message(event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+async def on_direct_message(ack: Any, event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
     """Bolt runs one listener per event, so the first-contact welcome lives here too."""
+    await take_turn(ack)
     await welcome_if_first(nls.deps, client, event["user"], nls.t)
     await answer_question(event, client, nls)
 
@@ -70,7 +72,7 @@ async def reply_to_question(question: str, nls: Ctx, *, limit: int = THREAD_RESU
     """Top results without buttons (a thread or a DM is no place for ephemeral controls), the
     how-to for an empty question, or the reason a question cannot be searched."""
     try:
-        async with nls.deps.db.reader() as session:
+        async with nls.deps.db.reader(snapshot=False) as session:
             page = await resources.search(session, question, limit=limit)
     except resources.EmptyQuery:
         async with nls.deps.db.reader() as session:
