@@ -10,6 +10,7 @@ import importlib
 import logging
 import pkgutil
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -104,6 +105,16 @@ async def _with_db(deps: Deps, coro_factory):
         await deps.db.dispose()
 
 
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when it is installed (it is a dependency on Linux and macOS): the same asyncio API,
+    with a cheaper loop for every request, thread hand-off and timer; else asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -117,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve" and args.workers > 1:
             return commands.serve_workers(args, settings)
-        return asyncio.run(commands.dispatch(args, settings))
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            return runner.run(commands.dispatch(args, settings))
     except SettingsError as exc:
         print(f"nlsbot: configuration error: {exc}", file=sys.stderr)
         return 2
