@@ -5,7 +5,10 @@ API answering with ~100 ms latency.
     python -m bench.load [--rates 50 200] [--seconds 10] [--database sqlite|postgresql]
 
 Open loop: request i leaves at t0 + i/rate whatever happened to the earlier ones, so a slow server
-shows up as latency, not as a politely reduced rate.
+shows up as latency, not as a politely reduced rate. Besides the acknowledgement, the run waits
+for every answer that comes later (a search's results, a vote's receipt, at request i's own
+response_url `/response/i`) and reports how long those took: work the bot defers after a burst
+shows there, not hidden.
 """
 
 from __future__ import annotations
@@ -44,18 +47,27 @@ class Result:
     target: str
     scenario: str
     rate: int
-    latencies: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # to the acknowledgement
     errors: int = 0
     elapsed: float = 0.0
     cpu_seconds: float = 0.0  # the server process's CPU over the run and its post-ack drain
+    db_cpu_seconds: float | None = None  # PostgreSQL's server processes, same window
+    sent: dict[int, float] = field(default_factory=dict)  # request number -> when it left (monotonic)
+    answers: list[float] | None = None  # to the reply at the response_url, when the answer comes later
+    drain: float = 0.0  # from the last request sent to the last answer received
 
     @property
     def cpu_ms_per_request(self) -> float:
         sent = len(self.latencies) + self.errors
         return self.cpu_seconds / sent * 1000 if sent else float("nan")
 
-    def pct(self, p: float) -> float:
-        ordered = sorted(self.latencies)
+    @property
+    def db_cpu_ms_per_request(self) -> float | None:
+        sent = len(self.latencies) + self.errors
+        return self.db_cpu_seconds / sent * 1000 if sent and self.db_cpu_seconds is not None else None
+
+    def pct(self, p: float, values: list[float] | None = None) -> float:
+        ordered = sorted(self.latencies if values is None else values)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else float("nan")
 
     @property
@@ -77,16 +89,17 @@ async def wait_ready(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: str, response_url: str) -> Result:
+async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: str, response_base: str) -> Result:
+    """`rate` requests a second for `seconds`; request i's response_url is `response_base/i`."""
     result = Result(target, scenario.name, rate)
     total = int(rate * seconds)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=10)) as http:
 
         async def one(i: int) -> None:
-            body = scenario.body(i, response_url)
+            body = scenario.body(i, f"{response_base}/{i}")
             headers = payloads.sign(body, SECRET)
-            started = time.perf_counter()
+            started = result.sent[i] = time.perf_counter()  # CLOCK_MONOTONIC, as the fake Slack's
             try:
                 async with http.post(url, data=body.encode(), headers=headers) as resp:
                     await resp.read()
@@ -110,6 +123,28 @@ async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: 
     return result
 
 
+async def collect_answers(slack_url: str, result: Result, timeout: float = 180.0) -> None:
+    """Wait until every acknowledged request's answer reached the fake Slack (or `timeout`), then
+    turn arrival times into answer latencies."""
+    expected = len(result.sent)
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while True:
+            async with http.get(f"{slack_url}/bench/answers") as resp:
+                arrived = {int(ref): at for ref, at in (await resp.json())["answers"] if ref.isdigit()}
+            if len(arrived) >= expected or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+    result.answers = [at - result.sent[i] for i, at in arrived.items() if i in result.sent]
+    if arrived:
+        result.drain = max(arrived.values()) - max(result.sent.values())
+
+
+async def reset_answers(slack_url: str) -> None:
+    async with aiohttp.ClientSession() as http, http.post(f"{slack_url}/bench/reset") as resp:
+        await resp.read()
+
+
 def serve_at(port: int, workers: int) -> list[str]:
     return ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
 
@@ -128,6 +163,20 @@ def cpu_seconds(pid: int) -> float:
     for member in process_tree(pid):
         fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """User + system CPU so far of every PostgreSQL server process on the machine."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, rest = stat.read_text().rpartition(")")
+        except OSError:  # the process ended meanwhile
+            continue
+        if head.endswith("(postgres"):
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -154,8 +203,8 @@ async def run(rates: list[int], seconds: float, database: str, only: list[str] |
         else os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/nlsbench")
     )
     slack_port, bot_port, bare_port = free_port(), free_port(), free_port()
-    api_url = f"http://127.0.0.1:{slack_port}/api/"
-    response_url = f"http://127.0.0.1:{slack_port}/response/1"
+    slack_url = f"http://127.0.0.1:{slack_port}"
+    api_url, response_base = f"{slack_url}/api/", f"{slack_url}/response"
     env = {
         **os.environ, "DATABASE_URL": db_url, "SLACK_API_URL": api_url, "SLACK_BOT_TOKEN": "xoxb-bench",
         "SLACK_SIGNING_SECRET": SECRET, "NLS_LOG_LEVEL": "INFO", "PYTHONPATH": str(ROOT),
@@ -194,12 +243,17 @@ async def run(rates: list[int], seconds: float, database: str, only: list[str] |
         for scenario in chosen:
             for rate in rates:
                 for name, (url, pid) in targets.items():
-                    await fire(url, scenario, min(rate, 20), 1.0, name, response_url)  # warm-up
+                    await fire(url, scenario, min(rate, 20), 1.0, name, response_base)  # warm-up
                     await asyncio.sleep(1.0)
-                    before = cpu_seconds(pid)
-                    result = await fire(url, scenario, rate, seconds, name, response_url)
-                    await asyncio.sleep(1.0)  # let post-ack work drain before the next run
+                    await reset_answers(slack_url)
+                    before, db_before = cpu_seconds(pid), postgres_cpu_seconds()
+                    result = await fire(url, scenario, rate, seconds, name, response_base)
+                    if scenario.answers_later and name == "nlsbot":
+                        await collect_answers(slack_url, result)  # the work after the acks, all of it
+                    await asyncio.sleep(1.0)  # let anything left drain before the next run
                     result.cpu_seconds = cpu_seconds(pid) - before
+                    if database == "postgresql":
+                        result.db_cpu_seconds = postgres_cpu_seconds() - db_before
                     results.append(result)
         memory = {name: peak_rss_mb(pid) for name, (_, pid) in targets.items()}
         print_table(results, memory, database, seconds, workers)
@@ -213,15 +267,26 @@ async def run(rates: list[int], seconds: float, database: str, only: list[str] |
 def print_table(results: list[Result], memory: dict[str, float], database: str, seconds: float, workers: int) -> None:
     print(f"\n{database}, {workers} nlsbot worker(s), {seconds:.0f} s per run, Slack Web API latency 100 ms\n")
     print(
-        "| scenario | rate (req/s) | server | p50 ms | p95 ms | p99 ms | max ms | achieved req/s | errors | CPU ms/req |"
+        "| scenario | rate (req/s) | server | ack p50 / p95 / p99 ms | max ms | acked req/s | errors "
+        "| answer p50 / p99 ms | answered | drained after | CPU ms/req (+ PostgreSQL) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    fmt: Callable[[float], str] = lambda v: f"{v:.1f}"  # noqa: E731
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    fmt: Callable[[float], str] = lambda v: f"{v:,.1f}"  # noqa: E731
     for r in results:
         worst = max(r.latencies) * 1000 if r.latencies else float("nan")
+        db = f" (+{r.db_cpu_ms_per_request:.1f})" if r.db_cpu_ms_per_request is not None else ""
+        if r.target != "nlsbot":
+            later = "– | – | –"  # the floor only acknowledges
+        elif r.answers is None:
+            later = "in the ack | – | –"
+        else:
+            later = (
+                f"{fmt(r.pct(50, r.answers))} / {fmt(r.pct(99, r.answers))} | {len(r.answers)}/{len(r.sent)} "
+                f"| {r.drain:.1f} s"
+            )
         print(
-            f"| {r.scenario} | {r.rate} | {r.target} | {fmt(r.pct(50))} | {fmt(r.pct(95))} | {fmt(r.pct(99))} "
-            f"| {fmt(worst)} | {r.throughput:.0f} | {r.errors} | {fmt(r.cpu_ms_per_request)} |"
+            f"| {r.scenario} | {r.rate} | {r.target} | {fmt(r.pct(50))} / {fmt(r.pct(95))} / {fmt(r.pct(99))} "
+            f"| {fmt(worst)} | {r.throughput:.0f} | {r.errors} | {later} | {fmt(r.cpu_ms_per_request)}{db} |"
         )
     ratios = {}
     for r in results:

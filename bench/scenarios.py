@@ -31,6 +31,9 @@ VOTERS = [f"UVOTE{n:05d}" for n in range(5000)]
 class Scenario:
     name: str
     body: Callable[[int, str], str]  # (request number, response_url) -> body to sign and send
+    # The answer reaches the user later, through the request's response_url (a search's results,
+    # a vote's receipt); otherwise it is in the acknowledgement itself.
+    answers_later: bool = False
 
 
 async def seed(database_url: str) -> dict[str, Any]:
@@ -78,7 +81,7 @@ def scenarios(context: dict[str, Any]) -> list[Scenario]:
 
     return [
         Scenario("/nls help", lambda i, url: payloads.slash_command(user(i), "help", response_url=url)),
-        Scenario("/nls find", find),
-        Scenario("vote button", vote),
+        Scenario("/nls find", find, answers_later=True),
+        Scenario("vote button", vote, answers_later=True),
         Scenario("modal submission", feedback),
     ]

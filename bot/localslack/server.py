@@ -15,7 +15,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)
     token: str | None = None
     peer: Any = None  # the caller's (host, port): the same port twice means a reused connection
+    ref: str | None = None  # for a response_url POST, the `<n>` of `/response/<n>`
 
 
 @dataclass
@@ -120,11 +121,13 @@ class LocalSlack:
 
     # --- lifecycle ------------------------------------------------------------------------
 
-    async def start(self) -> LocalSlack:
+    async def start(self, *, routes: Iterable[web.RouteDef] = ()) -> LocalSlack:
+        """Serve on the host and port given; `routes` are added beside Slack's (a benchmark's own)."""
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{n}", self._response_url)
+        app.router.add_routes(list(routes))
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -196,7 +199,7 @@ class LocalSlack:
         problems = check_message_blocks(payload.get("blocks"))
         if problems:
             return web.Response(status=400, text="invalid_blocks")
-        await self._record(Call("response_url", payload, peer=_peer(request)))
+        await self._record(Call("response_url", payload, peer=_peer(request), ref=request.match_info["n"]))
         return web.Response(text="ok")
 
     async def _api(self, request: web.Request) -> web.Response:
