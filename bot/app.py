@@ -21,12 +21,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import handlers
-from bot.admission import QueuedAck, WorkSlots
+from bot.admission import QueuedAck
 from bot.deps import Deps
 from bot.i18n import Translator
 from bot.logs import note_request
-from bot.services import members, prefs
-from bot.services.deliveries import first_delivery
+from bot.services import prefs, requester
 from bot.slackhttp import PooledRespond
 from handlers.context import Ctx
 from handlers.support import tell
@@ -59,7 +58,6 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         raise_error_for_unhandled_request=True,
     )
     background: set[asyncio.Task[None]] = set()
-    slots = WorkSlots(deps.settings.work_slots)
 
     @app.middleware
     async def request_context(req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
@@ -75,7 +73,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
             return BoltResponse(status=200, body="")  # a Slack retry or a replayed request: done already
         ctx, stale = loaded
         req.context["nls"] = ctx
-        req.context["ack"] = QueuedAck(slots)
+        req.context["ack"] = QueuedAck(deps.work)
         session = req.context.client.session if req.context.client else None
         if session is not None and req.context.response_url:
             req.context["respond"] = PooledRespond(req.context.response_url, session)
@@ -113,20 +111,18 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
 
 
 async def _open_request(deps: Deps, replay_key: str | None, user_id: str | None) -> tuple[Ctx, bool] | None:
-    """Before every listener, in one short unit of work: record the delivery (None if it was
-    seen before) and read the actor's directory entry and language (two primary-key/unique
-    lookups). One transaction rather than two: the database round trips are most of what a
-    request costs beyond Bolt's own."""
+    """Before every listener, in one statement: who is asking (directory entry and language) and
+    whether this delivery was handled before (None then). The delivery is recorded just after,
+    in a batch (bot.deliveries), so no request waits for a write here."""
     if replay_key is None and user_id is None:
         return Ctx(deps=deps, user_id=None, actor=None, t=deps.translator()), False
-    unit = deps.db.transaction() if replay_key else deps.db.reader()
-    async with unit as session:
-        if replay_key and not await first_delivery(session, replay_key, deps.now()):
-            return None
-        actor = await members.get_member(session, user_id) if user_id else None
-        pref = await prefs.get_pref(session, user_id) if user_id else None
-    ctx = Ctx(deps=deps, user_id=user_id, actor=actor, t=Translator(prefs.language(pref, deps.settings.nls_locale)))
-    return ctx, bool(user_id) and prefs.profile_is_stale(pref, deps.now())
+    async with deps.db.reader(snapshot=False) as session:
+        who = await requester.identify(session, user_id or "", replay_key)
+    if who.seen_before or (replay_key and not deps.deliveries.accept(replay_key, deps.now())):
+        return None
+    language = prefs.language(who.pref, deps.settings.nls_locale)
+    ctx = Ctx(deps=deps, user_id=user_id, actor=who.member if user_id else None, t=Translator(language))
+    return ctx, bool(user_id) and prefs.profile_is_stale(who.pref, deps.now())
 
 
 async def _refresh_profile(deps: Deps, client: AsyncWebClient, user_id: str) -> None:

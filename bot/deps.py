@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from bot.admission import WorkSlots
 from bot.db import Database
+from bot.deliveries import DeliveryLog
 from bot.i18n import Translator
 from bot.settings import Settings
 
@@ -20,6 +22,12 @@ class Deps:
     settings: Settings
     db: Database
     clock: Callable[[], datetime] = field(default=utcnow)
+    deliveries: DeliveryLog = field(init=False)  # the deliveries this process accepted, see bot.deliveries
+    work: WorkSlots = field(init=False)  # listeners' work after their acknowledgement, see bot.admission
+
+    def __post_init__(self) -> None:
+        self.deliveries = DeliveryLog(self.db)
+        self.work = WorkSlots(self.settings.work_slots)
 
     def now(self) -> datetime:
         return self.clock()

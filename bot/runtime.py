@@ -26,7 +26,7 @@ class Background:
         self._scheduler = build_scheduler(self.env) if scheduler else None
 
     async def start(self) -> None:
-        attach_session(self.env.client)
+        attach_session(self.env.client, traces=[self.env.deps.work.trace_config()])
         if self._scheduler is not None:
             self._scheduler.start()
             log.info("scheduler started with %d jobs", len(self._scheduler.get_jobs()))
@@ -36,6 +36,7 @@ class Background:
             self._scheduler.shutdown(wait=False)  # no new runs; running jobs are drained below
             log.info("scheduler stopped")
         await drain_in_flight(DRAIN_SECONDS)
+        await self.env.deps.deliveries.close()
         await close_session(self.env.client)
 
 

@@ -15,35 +15,29 @@ async def count_prefs(db: Database) -> int:
         return (await session.execute(select(func.count()).select_from(UserPref))).scalar_one()
 
 
-async def test_a_reader_sees_one_snapshot_and_a_loose_reader_each_statement_fresh(database_url):
-    db = Database(database_url)
-    try:
-        async with db.reader() as snapshot, db.reader(snapshot=False) as loose:
-            count = select(func.count()).select_from(UserPref)
-            assert (await snapshot.execute(count)).scalar_one() == 0
-            assert (await loose.execute(count)).scalar_one() == 0
-            async with db.transaction() as session:
-                await session.execute(insert(UserPref).values(slack_user_id="UNEW00001"))
-            assert (await loose.execute(count)).scalar_one() == 1
-            if db.is_sqlite:  # PostgreSQL reads committed data per statement in either
-                assert (await snapshot.execute(count)).scalar_one() == 0
-    finally:
-        await db.dispose()
-
-
-async def test_statements_report_rows_counts_and_keep_working_after_an_error(database_url):
-    db = Database(database_url)
-    try:
+async def test_a_reader_sees_one_snapshot_and_a_loose_reader_each_statement_fresh(deps):
+    db = deps.db
+    async with db.reader() as snapshot, db.reader(snapshot=False) as loose:
+        count = select(func.count()).select_from(UserPref)
+        assert (await snapshot.execute(count)).scalar_one() == 0
+        assert (await loose.execute(count)).scalar_one() == 0
         async with db.transaction() as session:
-            await session.execute(insert(UserPref), [{"slack_user_id": f"UMANY{n:04d}"} for n in range(5)])
-            changed = await session.execute(update(UserPref).where(UserPref.slack_user_id < "UMANY0002").values(tz="UTC"))
-            assert changed.rowcount == 2
-        with pytest.raises(IntegrityError):
-            async with db.transaction() as session:
-                await session.execute(insert(UserPref).values(slack_user_id="UMANY9999"))
-                await session.execute(insert(UserPref).values(slack_user_id="UMANY0000"))  # a duplicate
-        assert await count_prefs(db) == 5  # the failed unit of work left nothing behind
-        async with db.reader() as session:
-            assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
-    finally:
-        await db.dispose()
+            await session.execute(insert(UserPref).values(slack_user_id="UNEW00001"))
+        assert (await loose.execute(count)).scalar_one() == 1
+        if db.is_sqlite:  # PostgreSQL reads committed data per statement in either
+            assert (await snapshot.execute(count)).scalar_one() == 0
+
+
+async def test_statements_report_rows_counts_and_keep_working_after_an_error(deps):
+    db = deps.db
+    async with db.transaction() as session:
+        await session.execute(insert(UserPref), [{"slack_user_id": f"UMANY{n:04d}"} for n in range(5)])
+        changed = await session.execute(update(UserPref).where(UserPref.slack_user_id < "UMANY0002").values(tz="UTC"))
+        assert changed.rowcount == 2
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            await session.execute(insert(UserPref).values(slack_user_id="UMANY9999"))
+            await session.execute(insert(UserPref).values(slack_user_id="UMANY0000"))  # a duplicate
+    assert await count_prefs(db) == 5  # the failed unit of work left nothing behind
+    async with db.reader() as session:
+        assert (await session.execute(text("SELECT 1"))).scalar_one() == 1

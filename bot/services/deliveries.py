@@ -1,25 +1,35 @@
 """Deduplication of Slack deliveries: an event retried by Slack (same `event_id`) or an
-interaction replayed is processed once. Keys are kept for a day, then pruned."""
+interaction replayed is processed once (the serving side is bot.deliveries). Keys are kept for a
+day, then pruned."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sql import insert_if_absent
+from bot.services.sql import dialect_of
 from models import ProcessedDelivery
 
 RETENTION = timedelta(days=1)
 
 
-async def first_delivery(session: AsyncSession, key: str, now: datetime) -> bool:
-    """True the first time `key` is seen (and records it); False for every repeat."""
-    inserted = await insert_if_absent(
-        session, ProcessedDelivery, {"key": key[:128], "received_at": now}, ["key"], returning="key"
-    )
-    return inserted is not None
+async def record(session: AsyncSession, received: Mapping[str, datetime]) -> None:
+    """Record many keys at once (see bot.deliveries); keys already there are left as they are.
+    One statement, executed for all rows (SQLAlchemy batches them into multi-row INSERTs), so it
+    is compiled once whatever the batch size."""
+    rows = [{"key": key[:128], "received_at": at} for key, at in received.items()]
+    if rows:
+        await (await session.connection()).execute(_RECORD[dialect_of(session)], rows)
+
+
+_RECORD = {
+    name: dialect.insert(ProcessedDelivery).on_conflict_do_nothing(index_elements=["key"])
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
 
 
 async def prune(session: AsyncSession, now: datetime) -> int:

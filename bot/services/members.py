@@ -139,7 +139,7 @@ def _person_query():
     return select(Person).options(selectinload(Person.grants), selectinload(Person.organisation))
 
 
-_MEMBER_COLUMNS = (
+MEMBER_COLUMNS = (
     Person.id,
     Person.slack_user_id,
     Person.name,
@@ -155,7 +155,7 @@ _MEMBER_COLUMNS = (
 )
 
 
-def _members_from_rows(rows: Iterable[Any]) -> dict[str, Member]:
+def members_from_rows(rows: Iterable[Any]) -> dict[str, Member]:
     """Assemble Members from (person × organisation × grant) rows of one joined query."""
     people: dict[str, tuple[Any, list[Grant]]] = {}
     for row in rows:
@@ -177,7 +177,7 @@ def _members_from_rows(rows: Iterable[Any]) -> dict[str, Member]:
 
 def _member_query():
     return (
-        select(*_MEMBER_COLUMNS)
+        select(*MEMBER_COLUMNS)
         .outerjoin(Organisation, Person.organisation_id == Organisation.id)
         .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
         .where(Person.active)
@@ -193,14 +193,14 @@ async def get_member(session: AsyncSession, slack_user_id: str) -> Member | None
     """One directory entry in one query: it runs before every request, so it stays a single
     indexed join rather than an ORM load with eager-loading round trips."""
     rows = (await (await session.connection()).execute(_MEMBER_BY_USER, {"slack_user_id": slack_user_id})).all()
-    return _members_from_rows(rows).get(slack_user_id)
+    return members_from_rows(rows).get(slack_user_id)
 
 
 async def get_members(session: AsyncSession, slack_user_ids: Iterable[str]) -> dict[str, Member]:
     ids = list(set(slack_user_ids))
     if not ids:
         return {}
-    return _members_from_rows((await session.execute(_member_query().where(Person.slack_user_id.in_(ids)))).all())
+    return members_from_rows((await session.execute(_member_query().where(Person.slack_user_id.in_(ids)))).all())
 
 
 async def require_member(session: AsyncSession, slack_user_id: str) -> Member:

@@ -30,7 +30,8 @@ class PrefView:
     welcomed_at: datetime | None
 
 
-_PREF_OF_USER = select(*(UserPref.__table__.c[name] for name in PrefView.__dataclass_fields__)).where(
+PREF_COLUMNS = tuple(UserPref.__table__.c[name] for name in PrefView.__dataclass_fields__)
+_PREF_OF_USER = select(*PREF_COLUMNS).where(
     UserPref.slack_user_id == bindparam("slack_user_id")
 )  # built once, as members' directory lookup: both run before every request
 
@@ -106,13 +107,16 @@ async def languages(session: AsyncSession, user_ids: Iterable[str], default: str
     return {uid: language(found.get(uid), default) for uid in wanted}
 
 
+_MET = select(UserPref.slack_user_id).where(
+    UserPref.slack_user_id.in_(bindparam("user_ids", expanding=True)), UserPref.welcomed_at.is_not(None)
+)
+
+
 async def home_users(session: AsyncSession, user_ids: list[str]) -> list[str]:
     """Those of `user_ids` who have met the bot (opened its Home or written to it): the people
     whose Home is worth republishing after a change."""
     if not user_ids:
         return []
-    rows = await session.execute(
-        select(UserPref.slack_user_id).where(UserPref.slack_user_id.in_(user_ids), UserPref.welcomed_at.is_not(None))
-    )
+    rows = await (await session.connection()).execute(_MET, {"user_ids": user_ids})
     met = set(rows.scalars())
     return [uid for uid in user_ids if uid in met]

@@ -1,0 +1,79 @@
+"""Each Slack delivery is handled once: checked before its listener runs, recorded just after.
+
+Slack retries an event it thinks failed (same `event_id`, with `X-Slack-Retry-Num`): at once after
+an error, or after its 3 seconds ran out, then a minute and five minutes later, to whichever
+replica the load balancer picks. Every interaction carries a fresh `trigger_id`, so the same one
+twice is a replay. `bot.services.requester` asks the database whether a key was seen, in the same
+statement that reads who is asking; this log remembers the keys this process accepted and writes
+them to `processed_deliveries` in batches, a few times a second, in one transaction each.
+
+Why not one INSERT per request before its listener: that made every request, a search included,
+a write transaction. On SQLite, where there is one writer at a time, every acknowledgement then
+queued behind the votes and submissions being written, and the writes were most of a request's
+database cost. Recorded in batches, a key reaches the table within `FLUSH_SECONDS`; Slack's
+retries come later than that (they follow our failed or late answer), and a second delivery to
+this same process meanwhile is caught here, from memory. A process that dies before its batch is
+written loses only the knowledge that the deliveries it was handling were handled, which most
+likely they were not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from bot.db import Database
+from bot.services import deliveries
+
+log = logging.getLogger(__name__)
+FLUSH_SECONDS = 0.2
+MAX_PENDING = 50_000  # beyond this (the database down for long), the oldest keys are forgotten
+
+
+class DeliveryLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._pending: dict[str, datetime] = {}  # accepted, not yet written
+        self._writing: dict[str, datetime] = {}  # in the batch being written
+        self._flusher: asyncio.Task[None] | None = None
+
+    def accept(self, key: str, now: datetime) -> bool:
+        """True the first time this process sees `key` (whose absence from the table the caller
+        has checked); False for a second delivery not yet written."""
+        if key in self._pending or key in self._writing:
+            return False
+        self._pending[key] = now
+        if len(self._pending) > MAX_PENDING:
+            self._pending.pop(next(iter(self._pending)))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_while_pending())
+        return True
+
+    async def _flush_while_pending(self) -> None:
+        pause = FLUSH_SECONDS
+        while self._pending:
+            await asyncio.sleep(pause)
+            pause = FLUSH_SECONDS if await self.flush() else min(pause * 2, 5.0)  # back off while it fails
+
+    async def flush(self) -> bool:
+        """Write what was accepted so far; on a database error keep it for the next batch (False)."""
+        if not self._pending:
+            return True
+        self._writing, self._pending = self._pending, {}
+        try:
+            async with self.db.transaction() as session:
+                await deliveries.record(session, self._writing)
+            return True
+        except Exception:
+            log.warning("could not record %d deliveries; will retry", len(self._writing), exc_info=True)
+            self._pending = {**self._writing, **self._pending}
+            return False
+        finally:
+            self._writing = {}
+
+    async def close(self) -> None:
+        """At shutdown, after in-flight listeners: write the last batch."""
+        if self._flusher is not None and not self._flusher.done():
+            self._flusher.cancel()
+        await self.flush()

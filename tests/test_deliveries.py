@@ -1,0 +1,40 @@
+"""The delivery log (bot.deliveries): keys accepted once, written in batches, kept until written."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import select, text
+
+from bot.db import Database
+from bot.deliveries import FLUSH_SECONDS, DeliveryLog
+from models import ProcessedDelivery
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+async def recorded(db: Database) -> set[str]:
+    async with db.reader() as session:
+        return set((await session.execute(select(ProcessedDelivery.key))).scalars())
+
+
+async def test_keys_are_accepted_once_and_written_in_a_batch(deps):
+    log = DeliveryLog(deps.db)
+    assert [log.accept(key, NOW) for key in ("event:A", "event:B", "event:A")] == [True, True, False]
+    await asyncio.sleep(FLUSH_SECONDS * 3)
+    assert await recorded(deps.db) == {"event:A", "event:B"}
+    assert log.accept("event:A", NOW)  # written now: the database is what answers for it
+
+
+async def test_keys_are_kept_while_the_table_cannot_be_written_and_written_after(deps):
+    async with deps.db.transaction() as session:
+        await session.execute(text("ALTER TABLE processed_deliveries RENAME TO processed_deliveries_away"))
+    log = DeliveryLog(deps.db)
+    assert log.accept("event:C", NOW)
+    assert not await log.flush()
+    assert not log.accept("event:C", NOW)  # still known to this process
+    async with deps.db.transaction() as session:
+        await session.execute(text("ALTER TABLE processed_deliveries_away RENAME TO processed_deliveries"))
+    await log.close()
+    assert await recorded(deps.db) == {"event:C"}
