@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import ids
@@ -464,12 +464,15 @@ async def get_poll(session: AsyncSession, poll_id: int) -> PollView:
     return _view(await _poll(session, poll_id))
 
 
+# populate_existing: a poll read earlier in this unit of work may have been closed since. Built
+# once: every ballot reads its poll (see members' directory lookup for why that matters).
+_POLL = select(Poll).where(Poll.id == bindparam("poll_id")).execution_options(populate_existing=True)
+_POLL_SHARED = _POLL.with_for_update(read=True)  # FOR SHARE on PostgreSQL; SQLite serialises writes anyway
+
+
 async def _poll(session: AsyncSession, poll_id: int, *, share_lock: bool = False) -> Poll:
-    # populate_existing: a poll read earlier in this unit of work may have been closed since.
-    query = select(Poll).where(Poll.id == poll_id).execution_options(populate_existing=True)
-    if share_lock:
-        query = query.with_for_update(read=True)  # FOR SHARE on PostgreSQL; SQLite serialises writes anyway
-    poll = (await session.execute(query)).scalar_one_or_none()
+    query = _POLL_SHARED if share_lock else _POLL
+    poll = (await session.execute(query, {"poll_id": poll_id})).scalar_one_or_none()
     if poll is None:
         raise NotFound("polls.error.unknown", number=poll_id)
     return poll
@@ -510,10 +513,13 @@ def voter_for(
     return Voter(key, org_id, actor.org.name if actor.org else None)
 
 
+_IS_ELECTOR = select(PollElector.poll_id).where(
+    PollElector.poll_id == bindparam("poll_id"), PollElector.slack_user_id == bindparam("user_id")
+)
+
+
 async def _is_elector(session: AsyncSession, poll_id: int, user_id: str) -> bool:
-    found = await session.execute(
-        select(PollElector.poll_id).where(PollElector.poll_id == poll_id, PollElector.slack_user_id == user_id)
-    )
+    found = await (await session.connection()).execute(_IS_ELECTOR, {"poll_id": poll_id, "user_id": user_id})
     return found.first() is not None
 
 
@@ -620,19 +626,19 @@ async def cast_vote(
     return await _change_vote(session, poll, voter, chosen, user_id=user_id, now=now)
 
 
+_SECRET_BALLOT = insert(PollSecretBallot.__table__)
+_OPEN_BALLOT = insert(PollOpenBallot.__table__)
+
+
 async def _store_ballot(
     session: AsyncSession, poll: PollView, voter: Voter, chosen: tuple[int, ...], now: datetime
 ) -> None:
+    connection = await session.connection()
     if poll.secret:
-        await session.execute(
-            insert(PollSecretBallot).values(id=str(uuid.uuid4()), poll_id=poll.id, choices=list(chosen))
-        )
+        await connection.execute(_SECRET_BALLOT, {"id": str(uuid.uuid4()), "poll_id": poll.id, "choices": list(chosen)})
     else:
-        await session.execute(
-            insert(PollOpenBallot).values(
-                poll_id=poll.id, voter_key=voter.key, choices=list(chosen), cast_at=now, changes=0
-            )
-        )
+        ballot = {"poll_id": poll.id, "voter_key": voter.key, "choices": list(chosen), "cast_at": now, "changes": 0}
+        await connection.execute(_OPEN_BALLOT, ballot)
 
 
 async def _change_vote(
