@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="NLS_LOG_LEVEL")
     db_pool_size: int = Field(default=10, ge=1, le=100, alias="NLS_DB_POOL_SIZE")
     slack_timeout: float = Field(default=15.0, gt=0, le=60, alias="NLS_SLACK_TIMEOUT")
-    work_slots: int = Field(default=32, ge=1, le=1000, alias="NLS_WORK_SLOTS")  # see bot.admission
+    work_slots: int = Field(default=8, ge=1, le=1000, alias="NLS_WORK_SLOTS")  # see bot.admission
     # When people hear from the bot, in their own time zone.
     reminder_time: time = Field(default=time(9, 0), alias="NLS_REMINDER_TIME")
     digest_day: str = Field(default="mon", alias="NLS_DIGEST_DAY")

@@ -9,6 +9,7 @@ it starts and closes it after in-flight work has drained (see `bot.runtime.Backg
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
@@ -18,11 +19,14 @@ from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 
-def attach_session(client: AsyncWebClient) -> None:
+def attach_session(client: AsyncWebClient, *, traces: Sequence[aiohttp.TraceConfig] = ()) -> None:
     """Give `client` (and so every per-request copy Bolt makes of it) a pooled session. The
-    session's timeout is the client's: slack_sdk applies only the session's own."""
+    session's timeout is the client's: slack_sdk applies only the session's own. `traces` hook
+    into every request (the work slots step aside while Slack answers, see bot.admission)."""
     if client.session is None or client.session.closed:
-        client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=client.timeout))
+        client.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=client.timeout), trace_configs=list(traces)
+        )
 
 
 async def close_session(client: AsyncWebClient) -> None:
