@@ -167,7 +167,8 @@ def cpu_seconds(pid: int) -> float:
 
 
 def postgres_cpu_seconds() -> float:
-    """User + system CPU so far of every PostgreSQL server process on the machine."""
+    """User + system CPU so far of PostgreSQL on this machine: every server process alive, plus
+    the backends that have exited (counted in the postmaster's children's time)."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -175,8 +176,10 @@ def postgres_cpu_seconds() -> float:
         except OSError:  # the process ended meanwhile
             continue
         if head.endswith("(postgres"):
-            fields = rest.split()
+            fields = rest.split()  # fields[1] is the parent pid; 11-14 utime, stime, cutime, cstime
             total += int(fields[11]) + int(fields[12])
+            if fields[1] == "1" or not Path(f"/proc/{fields[1]}/comm").read_text().startswith("postgres"):
+                total += int(fields[13]) + int(fields[14])  # the postmaster: its exited backends
     return total / os.sysconf("SC_CLK_TCK")
 
 

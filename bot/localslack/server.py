@@ -192,6 +192,8 @@ class LocalSlack:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.read()
+        if self.latency:
+            await asyncio.sleep(self.latency)
         try:
             payload = json.loads(body or b"{}")
         except ValueError:
