@@ -166,13 +166,13 @@ def _install_sqlite_transaction_control(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        # Straight to the driver: every unit of work begins here, and going through
-        # `exec_driver_sql` cost a full statement execution (context, events, result) for it.
+        # Straight to the driver, which sends it with the transaction's first statement (see
+        # bot.sqlite_async): going through `exec_driver_sql` cost a whole statement execution.
         mode = conn.get_execution_options().get("sqlite_begin", "")
         if mode == NO_BEGIN:
             return  # a loose reader: each statement is its own read transaction
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(f"BEGIN {mode}".strip())
-        finally:
-            cursor.close()
+        dbapi_connection = conn.connection.dbapi_connection
+        if isinstance(dbapi_connection, sqlite_async.OneTripConnection):
+            dbapi_connection.begin_with_next_statement(f"BEGIN {mode}".strip())
+        else:
+            conn.exec_driver_sql(f"BEGIN {mode}".strip())

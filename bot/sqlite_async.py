@@ -8,8 +8,11 @@ primary-key lookup costs inside SQLite. Every request runs a handful of statemen
 were a large share of a request's CPU.
 
 This adapter runs the whole statement (cursor, execute, fetch every row, close) as one call on
-aiosqlite's thread, and skips COMMIT and the pool's reset when SQLite itself reported, after the
-last statement, that no transaction is open (either would then do nothing). Everything else is SQLAlchemy's own
+aiosqlite's thread, sends a transaction's BEGIN with its first statement, and skips COMMIT and
+the pool's reset when SQLite itself reported, after the last statement, that no transaction is
+open (either would then do nothing). A write of one statement is two trips instead of eight; on
+SQLite, where writers take turns, fewer trips while holding the write lock is also less waiting
+for everyone queued behind it. Everything else is SQLAlchemy's own
 aiosqlite dialect: the URL stays `sqlite+aiosqlite`, and `Database` passes this module in with
 `create_async_engine(module=...)`.
 
@@ -38,10 +41,15 @@ from sqlalchemy.util.concurrency import await_
 Outcome = tuple[Any, list[Any], int, int | None, bool]
 
 
-def _run_statement(connection: aiosqlite.Connection, sql: str, parameters: Any, many: bool) -> Outcome:
-    """On aiosqlite's thread: the statement from start to finish, rows and all."""
+def _run_statement(
+    connection: aiosqlite.Connection, begin: str | None, sql: str, parameters: Any, many: bool
+) -> Outcome:
+    """On aiosqlite's thread: the transaction's BEGIN if it is still to be sent, then the
+    statement from start to finish, rows and all."""
     cursor = connection._conn.cursor()
     try:
+        if begin:
+            cursor.execute(begin)
         if many:
             cursor.executemany(sql, parameters)
         else:
@@ -104,8 +112,11 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _run_async(self, operation: Any, parameters: Any, many: bool) -> None:
         adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
         async with adapted._execute_mutex:
+            begin, adapted.pending_begin = adapted.pending_begin, None
             adapted.in_transaction = None  # unknown until SQLite says, should this fail
-            outcome = await self._connection._execute(_run_statement, self._connection, operation, parameters, many)
+            outcome = await self._connection._execute(
+                _run_statement, self._connection, begin, operation, parameters, many
+            )
         self._description, rows, self._rowcount, self._lastrowid, adapted.in_transaction = outcome
         self._rows = collections.deque(rows)
 
@@ -114,16 +125,38 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """SQLAlchemy's aiosqlite connection with one-trip cursors and no idle rollbacks.
 
     `in_transaction` is what SQLite reported after the last statement, commit or rollback
-    (None when unknown, e.g. after an error): only a known "no" skips the pool's reset."""
+    (None when unknown, e.g. after an error): only a known "no" skips the pool's reset.
+    `pending_begin` is a BEGIN not sent yet: it goes with the transaction's first statement."""
 
-    __slots__ = ("in_transaction",)
+    __slots__ = ("in_transaction", "pending_begin")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: aiosqlite.Connection) -> None:
         super().__init__(dbapi, connection)
         self.in_transaction: bool | None = False
+        self.pending_begin: str | None = None
+
+    def begin_with_next_statement(self, begin: str) -> None:
+        """Start a transaction with the next statement's trip rather than a trip of its own; a
+        transaction that runs no statement then never begins. (With IMMEDIATE, SQLite's write
+        lock is taken at that first statement instead of just before it.)"""
+        self.pending_begin = begin
+
+    def cursor(self, server_side: bool = False) -> Any:
+        if server_side and self.pending_begin:  # a streamed read runs on aiosqlite's own cursor
+            self._send_pending_begin()
+        return super().cursor(server_side)
+
+    def _send_pending_begin(self) -> None:
+        begin, self.pending_begin = self.pending_begin, None
+        try:
+            await_(self._connection.execute(begin))
+        except Exception as error:
+            self._handle_exception(error)
+        self.in_transaction = None
 
     def commit(self) -> None:
+        self.pending_begin = None
         if self.in_transaction is False:
             return  # nothing to commit: SQLite's COMMIT would be a no-op too
         self.in_transaction = None
@@ -131,6 +164,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.in_transaction = False
 
     def rollback(self) -> None:
+        self.pending_begin = None
         if self.in_transaction is False:
             return
         super().rollback()

@@ -41,3 +41,19 @@ async def test_statements_report_rows_counts_and_keep_working_after_an_error(dep
     assert await count_prefs(db) == 5  # the failed unit of work left nothing behind
     async with db.reader() as session:
         assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+
+
+async def test_a_streamed_read_is_inside_its_transaction(deps):
+    """The first statement of a unit of work carries its BEGIN; a streamed one too."""
+    async with deps.db.transaction() as session:
+        await session.execute(insert(UserPref), [{"slack_user_id": f"USTREAM{n:02d}"} for n in range(3)])
+    async with deps.db.reader() as snapshot:
+        streamed = await snapshot.stream(select(UserPref.slack_user_id).order_by(UserPref.slack_user_id))
+        first = await streamed.fetchmany(1)
+        async with deps.db.transaction() as session:
+            await session.execute(insert(UserPref).values(slack_user_id="USTREAM99"))
+        rest = [row async for row in streamed]
+        later = (await snapshot.execute(select(func.count()).select_from(UserPref))).scalar_one()
+    assert len(first) + len(rest) == 3
+    if deps.db.is_sqlite:  # one snapshot from the stream's first row on
+        assert later == 3
