@@ -20,6 +20,7 @@ likely they were not.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime
 
@@ -57,23 +58,32 @@ class DeliveryLog:
             pause = FLUSH_SECONDS if await self.flush() else min(pause * 2, 5.0)  # back off while it fails
 
     async def flush(self) -> bool:
-        """Write what was accepted so far; on a database error keep it for the next batch (False)."""
+        """Write what was accepted so far; on a database error keep it for the next batch (False).
+        Cancelled mid-write (a stop), the batch is kept too: `close` writes it again, and keys
+        already written are left as they are."""
         if not self._pending:
             return True
         self._writing, self._pending = self._pending, {}
+        written = False
         try:
             async with self.db.transaction() as session:
                 await deliveries.record(session, self._writing)
-            return True
+            written = True
         except Exception:
             log.warning("could not record %d deliveries; will retry", len(self._writing), exc_info=True)
-            self._pending = {**self._writing, **self._pending}
-            return False
         finally:
+            if not written:
+                self._pending = {**self._writing, **self._pending}
             self._writing = {}
+        return written
 
     async def close(self) -> None:
-        """At shutdown, after in-flight listeners: write the last batch."""
-        if self._flusher is not None and not self._flusher.done():
-            self._flusher.cancel()
+        """At shutdown, after in-flight listeners and before the database is released: stop the
+        flusher (a task left behind would write to a disposed engine, or hang the loop's end)
+        and write the last batch."""
+        flusher, self._flusher = self._flusher, None
+        if flusher is not None and not flusher.done():
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
         await self.flush()

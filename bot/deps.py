@@ -29,6 +29,11 @@ class Deps:
         self.deliveries = DeliveryLog(self.db)
         self.work = WorkSlots(self.settings.work_slots)
 
+    async def close(self) -> None:
+        """The process's end: write the deliveries still in memory, then release the database."""
+        await self.deliveries.close()
+        await self.db.dispose()
+
     def now(self) -> datetime:
         return self.clock()
 

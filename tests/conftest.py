@@ -115,9 +115,9 @@ def settings(database_url: str, slack: LocalSlack) -> Settings:
 
 @pytest.fixture
 async def deps(settings: Settings, clock: Clock) -> AsyncIterator[Deps]:
-    db = Database(settings.database_url)
-    yield Deps(settings=settings, db=db, clock=clock)
-    await db.dispose()
+    deps = Deps(settings=settings, db=Database(settings.database_url), clock=clock)
+    yield deps
+    await deps.close()
 
 
 def _free_socket() -> socket.socket:

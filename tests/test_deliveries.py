@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from bot.db import Database
 from bot.deliveries import FLUSH_SECONDS, DeliveryLog
@@ -38,3 +38,16 @@ async def test_keys_are_kept_while_the_table_cannot_be_written_and_written_after
         await session.execute(text("ALTER TABLE processed_deliveries_away RENAME TO processed_deliveries"))
     await log.close()
     assert await recorded(deps.db) == {"event:C"}
+
+
+async def test_a_stop_during_a_write_keeps_the_batch_and_leaves_no_task_behind(deps):
+    log = DeliveryLog(deps.db)
+    async with deps.db.transaction() as other_writer:  # holds what the batch must write
+        await other_writer.execute(insert(ProcessedDelivery).values(key="event:D", received_at=NOW))
+        assert log.accept("event:D", NOW) and log.accept("event:E", NOW)
+        await asyncio.sleep(FLUSH_SECONDS * 2)  # the flusher is now waiting on the other writer
+        stopping = asyncio.create_task(log.close())
+        await asyncio.sleep(0.05)
+    await asyncio.wait_for(stopping, timeout=10)
+    assert await recorded(deps.db) == {"event:D", "event:E"}
+    assert not [t for t in asyncio.all_tasks() if "flush" in t.get_coro().__qualname__]

@@ -102,7 +102,7 @@ async def _with_db(deps: Deps, coro_factory):
         await deps.db.upgrade()
         return await coro_factory()
     finally:
-        await deps.db.dispose()
+        await deps.close()
 
 
 def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:

@@ -34,7 +34,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await deps.db.upgrade()
         return await COMMANDS[command](deps, args)
     finally:
-        await deps.db.dispose()
+        await deps.close()
 
 
 async def serve(deps: Deps, args: argparse.Namespace) -> int:
@@ -62,7 +62,7 @@ def serve_workers(args: argparse.Namespace, settings: Settings) -> int:
     async def migrate() -> None:
         deps = make_deps(settings)
         await deps.db.upgrade()
-        await deps.db.dispose()
+        await deps.close()
 
     asyncio.run(migrate())
     uvicorn.run(

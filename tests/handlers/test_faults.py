@@ -112,4 +112,4 @@ async def test_a_retry_that_reaches_another_replica_is_answered_once(bot, deps, 
             await answered_question(bot, STRANGER, "employment", client=replica)
         assert len(dm_answers(bot, STRANGER)) == 2
     finally:
-        await other.db.dispose()
+        await other.close()
