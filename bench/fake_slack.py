@@ -19,7 +19,9 @@ from bot.localslack.server import LocalSlack
 def bench_routes(slack: LocalSlack) -> list[web.RouteDef]:
     async def answers(_: web.Request) -> web.Response:
         replies = [(call.ref, call.at) for call in slack.calls if call.method == "response_url"]
-        return web.json_response({"answers": replies, "api_calls": sum(c.method != "response_url" for c in slack.calls)})
+        return web.json_response(
+            {"answers": replies, "api_calls": sum(c.method != "response_url" for c in slack.calls)}
+        )
 
     async def reset(_: web.Request) -> web.Response:
         slack.calls.clear()

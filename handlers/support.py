@@ -3,6 +3,7 @@ turning domain errors into messages (ephemeral text, or inline modal errors)."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -51,9 +52,14 @@ async def take_turn(ack: Any) -> None:
         await ack.take_turn()
 
 
+@functools.cache
+def _parameters(listener: Listener) -> tuple[str, ...]:
+    return tuple(inspect.signature(listener).parameters)  # read once: signature() is slow per request
+
+
 def _call(listener: Listener, args: AsyncArgs) -> Awaitable[None]:
     """Call `listener` with the arguments it names, as Bolt would (our `nls` context included)."""
-    names = inspect.signature(listener).parameters
+    names = _parameters(listener)
     return listener(**{n: getattr(args, n) if hasattr(args, n) else args.context.get(n) for n in names})
 
 

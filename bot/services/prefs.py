@@ -45,7 +45,9 @@ async def get_pref(session: AsyncSession, slack_user_id: str) -> PrefView | None
 async def _pref(session: AsyncSession, slack_user_id: str) -> UserPref:
     """The person's row, locked for this transaction. Created with INSERT … ON CONFLICT: the
     welcome and the background profile refresh can both meet a new person at the same moment."""
-    await insert_if_absent(session, UserPref, {"slack_user_id": slack_user_id}, ["slack_user_id"], returning="slack_user_id")
+    await insert_if_absent(
+        session, UserPref, {"slack_user_id": slack_user_id}, ["slack_user_id"], returning="slack_user_id"
+    )
     query = select(UserPref).where(UserPref.slack_user_id == slack_user_id).with_for_update()
     return (await session.execute(query.execution_options(populate_existing=True))).scalar_one()
 
