@@ -23,6 +23,8 @@ import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.response import BoltResponse
 
+from bot import deadline
+
 DEFAULT_SLOTS = 8
 
 
@@ -110,6 +112,7 @@ class QueuedAck(AsyncAck):
 
     async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         response = await super().__call__(*args, **kwargs)
+        deadline.acknowledged()
         await self.take_turn()
         return response
 

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot import sqlite_async
+from bot.deadline import refuse_if_overdue
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -83,8 +84,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A write unit of work: committed if the block succeeds, rolled back if it raises."""
+        """A write unit of work: committed if the block succeeds, rolled back if it raises.
+        One that would begin after its request's acknowledgement deadline raises `Busy` instead
+        (bot.deadline): nothing is written that the person would be told had failed."""
         if self._write_lock is None:
+            refuse_if_overdue()
             async with self._writes() as session, session.begin():
                 yield session
             return
@@ -93,6 +97,7 @@ class Database:
         if self._writer is asyncio.current_task():
             raise RuntimeError("nested write transaction: finish the outer one first")
         async with self._write_lock:
+            refuse_if_overdue()  # the wait for the lock is where an overloaded process spends the time
             self._writer = asyncio.current_task()
             try:
                 async with self._writes() as session, session.begin():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from datetime import datetime
 
@@ -48,7 +49,9 @@ class DeliveryLog:
         if len(self._pending) > MAX_PENDING:
             self._pending.pop(next(iter(self._pending)))
         if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_while_pending())
+            # In a context of its own: the flusher writes for every request, so it must not inherit
+            # the one that started it (that request's acknowledgement deadline, bot.deadline).
+            self._flusher = asyncio.create_task(self._flush_while_pending(), context=contextvars.Context())
         return True
 
     async def _flush_while_pending(self) -> None:

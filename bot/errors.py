@@ -42,6 +42,12 @@ class Conflict(DomainError):
     key = "errors.conflict"
 
 
+class Busy(DomainError):
+    """Too late to do this before Slack's deadline; nothing was done (see bot.deadline)."""
+
+    key = "errors.busy"
+
+
 class NotInDirectory(NotAllowed):
     """The Slack user is not in the membership directory; the message says whom to ask."""
 

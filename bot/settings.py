@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.deadline import DEFAULT_BUDGET_SECONDS
+
 SUPPORTED_LOCALES = ("en", "fr")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DATABASE_URL = "sqlite:///nlsbot.sqlite3"
@@ -40,6 +42,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1, le=100, alias="NLS_DB_POOL_SIZE")
     slack_timeout: float = Field(default=15.0, gt=0, le=60, alias="NLS_SLACK_TIMEOUT")
     work_slots: int = Field(default=8, ge=1, le=1000, alias="NLS_WORK_SLOTS")  # see bot.admission
+    ack_budget: float = Field(default=DEFAULT_BUDGET_SECONDS, ge=0, le=3, alias="NLS_ACK_BUDGET")  # bot.deadline
+    max_in_flight: int = Field(default=200, ge=1, le=10_000, alias="NLS_MAX_IN_FLIGHT")  # see bot.web
     # When people hear from the bot, in their own time zone.
     reminder_time: time = Field(default=time(9, 0), alias="NLS_REMINDER_TIME")
     digest_day: str = Field(default="mon", alias="NLS_DIGEST_DAY")

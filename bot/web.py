@@ -14,8 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import deadline
 from bot.deps import Deps
-from bot.logs import RequestLog
+from bot.logs import RequestLog, note_request
 from bot.runtime import Background
 
 log = logging.getLogger(__name__)
@@ -38,13 +39,26 @@ def worker_app() -> Starlette:
 
 def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = None) -> Starlette:
     slack = AsyncSlackRequestHandler(app)
+    in_flight = 0
 
     async def events(request: Request) -> Response:
+        # Past NLS_MAX_IN_FLIGHT requests being served at once the process is behind, and every
+        # request more would make all of them late (they share one CPU): refuse it at once, before
+        # any parsing, so the others are answered in time. Slack shows the person an error for it
+        # (nothing was done, they try again) and delivers a refused event again later.
+        nonlocal in_flight
+        if in_flight >= deps.settings.max_in_flight:
+            note_request(outcome="shed")
+            return JSONResponse({"error": "busy"}, status_code=503, headers={"Retry-After": "1"})
+        in_flight += 1
         try:
-            return await slack.handle(request)
+            with deadline.ack_clock(deps.settings.ack_budget):
+                return await slack.handle(request)
         except ValueError:  # a body Bolt cannot parse (e.g. malformed JSON in `payload`): touch nothing
             log.warning("unparseable Slack request refused")
             return JSONResponse({"error": "malformed request"}, status_code=400)
+        finally:
+            in_flight -= 1
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

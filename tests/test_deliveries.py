@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, text
 
+from bot import deadline
 from bot.db import Database
 from bot.deliveries import FLUSH_SECONDS, DeliveryLog
 from models import ProcessedDelivery
@@ -25,6 +26,16 @@ async def test_keys_are_accepted_once_and_written_in_a_batch(deps):
     await asyncio.sleep(FLUSH_SECONDS * 3)
     assert await recorded(deps.db) == {"event:A", "event:B"}
     assert log.accept("event:A", NOW)  # written now: the database is what answers for it
+
+
+async def test_the_batch_is_written_even_when_the_request_that_started_it_is_late(deps):
+    """The flusher writes for every request: the deadline of the one that started it is not its own."""
+    log = DeliveryLog(deps.db)
+    with deadline.ack_clock(0):  # still unacknowledged and past its budget throughout
+        assert log.accept("trigger:LATE", NOW)
+        await asyncio.sleep(FLUSH_SECONDS * 3)
+        assert await recorded(deps.db) == {"trigger:LATE"}
+    await log.close()
 
 
 async def test_keys_are_kept_while_the_table_cannot_be_written_and_written_after(deps):
