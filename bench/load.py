@@ -125,8 +125,9 @@ async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: 
 
 async def collect_answers(slack_url: str, result: Result, timeout: float = 180.0) -> None:
     """Wait until every acknowledged request's answer reached the fake Slack (or `timeout`), then
-    turn arrival times into answer latencies."""
-    expected = len(result.sent)
+    turn arrival times into answer latencies. A request refused (a 503 when the server sheds load)
+    or never answered expects no answer."""
+    expected = len(result.latencies)
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while True:
@@ -284,7 +285,7 @@ def print_table(results: list[Result], memory: dict[str, float], database: str, 
             later = "in the ack | – | –"
         else:
             later = (
-                f"{fmt(r.pct(50, r.answers))} / {fmt(r.pct(99, r.answers))} | {len(r.answers)}/{len(r.sent)} "
+                f"{fmt(r.pct(50, r.answers))} / {fmt(r.pct(99, r.answers))} | {len(r.answers)}/{len(r.latencies)} "
                 f"| {r.drain:.1f} s"
             )
         print(
