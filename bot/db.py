@@ -88,8 +88,8 @@ class Database:
         One that would begin after its request's acknowledgement deadline raises `Busy` instead
         (bot.deadline): nothing is written that the person would be told had failed."""
         if self._write_lock is None:
-            refuse_if_overdue()
             async with self._writes() as session, session.begin():
+                await _refuse_if_late(session)
                 yield session
             return
         # SQLite has one writer at a time. Queue our writers here (FIFO, no sleeping) rather than
@@ -97,10 +97,10 @@ class Database:
         if self._writer is asyncio.current_task():
             raise RuntimeError("nested write transaction: finish the outer one first")
         async with self._write_lock:
-            refuse_if_overdue()  # the wait for the lock is where an overloaded process spends the time
             self._writer = asyncio.current_task()
             try:
                 async with self._writes() as session, session.begin():
+                    await _refuse_if_late(session)
                     yield session
             finally:
                 self._writer = None
@@ -137,6 +137,14 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def _refuse_if_late(session: AsyncSession) -> None:
+    """Check the request's deadline (bot.deadline) once the waits are behind us: SQLite's writer
+    queue and a pooled connection are where an overloaded process spends the time. Nothing has
+    been written yet, so refusing here rolls back nothing."""
+    await session.connection()
+    refuse_if_overdue()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
