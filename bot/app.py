@@ -8,6 +8,7 @@ import json
 import logging
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
@@ -94,7 +95,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
             log.warning("unhandled request: %s", _describe(body))
             note_request(outcome="unhandled")
             return apology(body, t, "errors.unknown_action")
-        is_db = isinstance(error, DB_ERRORS)
+        is_db = _is_database_error(error)
         note_request(outcome="db_unavailable" if is_db else "error")
         log.error("listener failed: %s (%s)", _describe(body), type(error).__name__, exc_info=not is_db)
         key = "errors.db_unavailable" if is_db else "errors.unexpected"
@@ -108,6 +109,13 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
 
     handlers.register(app)
     return app
+
+
+def _is_database_error(error: Exception) -> bool:
+    """The database is out of reach. aiohttp's connection errors are OSErrors too, but they come
+    from calling Slack (Bolt's first `auth.test` included), and "try again in a minute, the
+    database is down" would send people and operators the wrong way."""
+    return isinstance(error, DB_ERRORS) and not isinstance(error, aiohttp.ClientError)
 
 
 async def _open_request(deps: Deps, replay_key: str | None, user_id: str | None) -> tuple[Ctx, bool] | None:
