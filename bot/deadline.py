@@ -40,12 +40,12 @@ _current: ContextVar[AckClock | None] = ContextVar("ack_clock", default=None)
 
 
 @contextmanager
-def ack_clock(budget_seconds: float) -> Iterator[AckClock]:
+def ack_clock(budget_seconds: float) -> Iterator[None]:
     """Start the clock of the request served inside the block (at its arrival)."""
     clock = AckClock(deadline=time.monotonic() + budget_seconds)
     token = _current.set(clock)
     try:
-        yield clock
+        yield
     finally:
         clock.acknowledged = True  # whatever its tasks still do is after the answer
         _current.reset(token)
