@@ -37,7 +37,7 @@ from bot.localslack.server import LocalSlack
 from bot.services import polls
 from bot.services.members import get_member, import_members
 from bot.shell import payloads
-from models.polls import Electorate, PollKind, PollOpenBallot, PollReceipt, PollSecretBallot
+from models.polls import Electorate, PollKind, PollOpenBallot, PollReceipt, PollSealedBallot
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret"
@@ -168,7 +168,7 @@ async def wait_ready(base: str, timeout: float = 60.0) -> None:
 
 async def verify(url: str, poll_id: int, secret: bool) -> tuple[int, int, int]:
     db = Database(url)
-    ballots = PollSecretBallot if secret else PollOpenBallot
+    ballots = PollSealedBallot if secret else PollOpenBallot
     async with db.reader() as session:
         receipts = (await session.execute(select(func.count()).select_from(PollReceipt))).scalar_one()
         stored = (

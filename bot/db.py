@@ -122,14 +122,34 @@ class Database:
         except Exception:
             return False
 
-    async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (run at every start; a no-op when current)."""
+    async def upgrade(self, *, ballot_keys: object = None) -> None:
+        """Bring the schema to the newest migration (run at every start; a no-op when current).
+        `ballot_keys` (bot.services.ballot_seal.BallotKeys) are for a migration that seals
+        ballots; one that needs them and was given none stops with a line naming NLS_BALLOT_KEY.
+        A migration may ask for its tables to be compacted afterwards (`compact` in the Alembic
+        attributes), so rows it rewrote leave no readable copy in the freed space."""
+        attributes: dict[str, Any] = {"ballot_keys": ballot_keys, "compact": []}
         async with self.engine.connect() as conn:
             if not self.is_sqlite:
                 # Several replicas may start at once: one migrates, the others wait and find it done.
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            await conn.run_sync(_run_alembic, "upgrade", "heads")
+            await conn.run_sync(_run_alembic, "upgrade", "heads", attributes)
             await conn.commit()
+        if attributes["compact"]:
+            await self._compact(attributes["compact"])
+
+    async def _compact(self, tables: list[str]) -> None:
+        """Rewrite these tables (on SQLite, the whole file, then empty its WAL) outside any
+        transaction, so the bytes of rows a migration deleted are gone from the database's files,
+        not only marked free for reuse."""
+        options = {"sqlite_begin": NO_BEGIN} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(**options)
+            if self.is_sqlite:
+                await conn.exec_driver_sql("VACUUM")
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                await conn.exec_driver_sql(f"VACUUM FULL {', '.join(tables)}")
 
     async def current_revisions(self) -> set[str]:
         async with self.engine.connect() as conn:
@@ -147,15 +167,16 @@ async def _refuse_if_late(session: AsyncSession) -> None:
     refuse_if_overdue()
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None, attributes: dict[str, Any] | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes.update(attributes or {})
     cfg.attributes["connection"] = connection
     return cfg
 
 
-def _run_alembic(connection: Connection, verb: str, target: str) -> None:
-    getattr(command, verb)(alembic_config(connection), target)
+def _run_alembic(connection: Connection, verb: str, target: str, attributes: dict[str, Any] | None = None) -> None:
+    getattr(command, verb)(alembic_config(connection, attributes), target)
 
 
 def _current_heads(connection: Connection) -> set[str]:

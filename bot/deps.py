@@ -10,7 +10,8 @@ from bot.admission import WorkSlots
 from bot.db import Database
 from bot.deliveries import DeliveryLog
 from bot.i18n import Translator
-from bot.settings import Settings
+from bot.services.ballot_seal import BallotKeys
+from bot.settings import Settings, SettingsError
 
 
 def utcnow() -> datetime:
@@ -22,17 +23,29 @@ class Deps:
     settings: Settings
     db: Database
     clock: Callable[[], datetime] = field(default=utcnow)
+    ballot_keys: BallotKeys | None = None  # from NLS_BALLOT_KEY unless given; see `ballots`
     deliveries: DeliveryLog = field(init=False)  # the deliveries this process accepted, see bot.deliveries
     work: WorkSlots = field(init=False)  # listeners' work after their acknowledgement, see bot.admission
 
     def __post_init__(self) -> None:
         self.deliveries = DeliveryLog(self.db)
         self.work = WorkSlots(self.settings.work_slots)
+        if self.ballot_keys is None:
+            self.ballot_keys = self.settings.ballot_keys()
 
     async def close(self) -> None:
         """The process's end: write the deliveries still in memory, then release the database."""
         await self.deliveries.close()
         await self.db.dispose()
+
+    @property
+    def ballots(self) -> BallotKeys:
+        """The keys that seal and open secret ballots. Every command that can vote or close a poll
+        checks them at start (bot.cli.ballots), so a missing key stops the process there, in one
+        line, rather than here in the middle of a vote."""
+        if self.ballot_keys is None:
+            raise SettingsError("NLS_BALLOT_KEY must be set: it seals secret ballots (make one with `nlsbot ballot-key new`)")
+        return self.ballot_keys
 
     def now(self) -> datetime:
         return self.clock()

@@ -11,10 +11,11 @@ from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.deadline import DEFAULT_BUDGET_SECONDS
+from bot.services.ballot_seal import BadBallotKey, BallotKeys, parse_key
 
 SUPPORTED_LOCALES = ("en", "fr")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     nls_timezone: str = Field(default="America/Toronto", alias="NLS_TIMEZONE")
     nls_locale: str = Field(default="en", alias="NLS_LOCALE")
+    # Seals secret ballots while their poll is open (bot.services.ballot_seal, docs/polls.md).
+    ballot_key: SecretStr | None = Field(default=None, alias="NLS_BALLOT_KEY")
+    ballot_old_keys: SecretStr | None = Field(default=None, alias="NLS_BALLOT_OLD_KEYS")  # comma-separated
     # Operational knobs; defaults suit one workspace of a few hundred people.
     network_channel: str | None = Field(default=None, alias="NLS_NETWORK_CHANNEL")
     send_rate_per_second: float = Field(default=5.0, gt=0, le=50, alias="NLS_SEND_RATE")
@@ -80,6 +84,19 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return value
 
+    @field_validator("ballot_key", "ballot_old_keys")
+    @classmethod
+    def _ballot_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        try:
+            for part in value.get_secret_value().split(","):
+                if part.strip():
+                    parse_key(part)
+        except BadBallotKey as exc:
+            raise ValueError(str(exc)) from None  # the reason, never the key
+        return value
+
     @field_validator("digest_day")
     @classmethod
     def _weekday(cls, value: str) -> str:
@@ -99,6 +116,12 @@ class Settings(BaseSettings):
     @cached_property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.nls_timezone)
+
+    def ballot_keys(self) -> BallotKeys | None:
+        if self.ballot_key is None:
+            return None
+        old = self.ballot_old_keys.get_secret_value() if self.ballot_old_keys else None
+        return BallotKeys.from_text(self.ballot_key.get_secret_value(), old)
 
     @property
     def has_slack_credentials(self) -> bool:

@@ -8,8 +8,12 @@ Integrity and secrecy live in the schema:
 - What was chosen lives in one of two tables, never both:
   - `poll_open_ballots` for open polls, keyed by the same `(poll_id, voter_key)` (who voted what is
     visible to the creator and exportable; a vote can be changed until close);
-  - `poll_secret_ballots` for secret polls: a random UUID key, the poll and the choices, and
-    nothing else — no voter, no organisation, no timestamp, no ordered id. On SQLite the table is
+  - for secret polls, `poll_sealed_ballots` while the poll is open: a random UUID, the poll and the
+    choices *sealed* with a key the database never holds (bot.services.ballot_seal), because the
+    row is written in the receipt's transaction and any database reader can pair the two; at
+    close they are opened, shuffled and rewritten into `poll_secret_ballots` (a random UUID, the
+    poll and the plain choices) in one transaction, and the sealed rows are deleted. Neither
+    table has a voter, an organisation, a timestamp or an ordered id; on SQLite both are
     `WITHOUT ROWID`, so rows are stored in random-key order rather than insertion order.
 - `poll_electors` is the electorate of a `channel` poll, snapshotted when the poll opens.
 """
@@ -26,6 +30,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    LargeBinary,
     String,
     text,
 )
@@ -141,8 +146,21 @@ class PollOpenBallot(Base):
     changes: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
 
+class PollSealedBallot(Base):
+    """One secret ballot of an open poll, sealed: unreadable without NLS_BALLOT_KEY. Nothing here
+    names or orders the voter; what a reader can pair with its receipt is ciphertext."""
+
+    __tablename__ = "poll_sealed_ballots"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # random UUID4
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class PollSecretBallot(Base):
-    """One secret ballot: the choices only. Nothing here names or orders the voter."""
+    """One secret ballot of a closed poll, opened: the choices only, rewritten in random order
+    under a fresh id at close. Nothing here names or orders the voter."""
 
     __tablename__ = "poll_secret_ballots"
     __table_args__ = {"sqlite_with_rowid": False}

@@ -25,7 +25,7 @@ from bot.runtime import Background
 from bot.settings import Settings
 from bot.web import create_web_app
 from tests.support.databases import PostgresDatabase, SqliteTemplate, postgres_reachable
-from tests.support.slackbot import SIGNING_SECRET, BotClient
+from tests.support.slackbot import BALLOT_KEY, SIGNING_SECRET, BotClient
 
 BACKENDS = [b.strip() for b in os.environ.get("NLS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
 SHARED_SLACK = Path(__file__).resolve().parents[2] / "shared" / "slack"
@@ -110,6 +110,7 @@ def settings(database_url: str, slack: LocalSlack) -> Settings:
         SLACK_BOT_TOKEN="xoxb-test-token",
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         NLS_SEND_RATE=50,
+        NLS_BALLOT_KEY=BALLOT_KEY,
     )
 
 

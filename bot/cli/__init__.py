@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty directory")
     sub.add_parser("demo", help="load clearly labelled demo data (a living sample network)")
 
+    from bot.cli import ballots
+
+    ballots.add_parser(sub)
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
 
@@ -99,7 +102,7 @@ def make_deps(settings: Settings, at: datetime | None = None) -> Deps:
 
 async def _with_db(deps: Deps, coro_factory):
     try:
-        await deps.db.upgrade()
+        await deps.db.upgrade(ballot_keys=deps.ballot_keys)
         return await coro_factory()
     finally:
         await deps.close()

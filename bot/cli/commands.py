@@ -8,10 +8,11 @@ import signal
 import sys
 
 from bot.app import build_app, web_client
-from bot.cli import make_deps
+from bot.cli import ballots, make_deps
 from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.deps import Deps
 from bot.runtime import Background
+from bot.services.ballot_seal import new_key
 from bot.settings import Settings
 from jobs import JobEnv, load_jobs
 from jobs.scheduler import build_scheduler
@@ -29,12 +30,23 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         args = argparse.Namespace(
             command=command, host="0.0.0.0", port=3000, no_scheduler=False, workers=1, as_user=None, no_demo=False
         )
+    if command == "ballot-key" and args.action == "new":
+        print(new_key())  # touches no database: the operator stores it as NLS_BALLOT_KEY
+        return 0
+    settings.require(*SLACK_SETTINGS.get(command, ()))  # before the ballot key: the first thing to set
     deps = make_deps(settings, getattr(args, "at", None))
     try:
-        await deps.db.upgrade()
+        if command in ("shell", "demo"):  # for trying the bot: a key of their own on SQLite
+            deps.ballot_keys = ballots.local_shell_keys(deps)
+        await deps.db.upgrade(ballot_keys=deps.ballot_keys)
+        if command in ballots.NEEDS_BALLOT_KEY:
+            await ballots.check_ballot_keys(deps)
         return await COMMANDS[command](deps, args)
     finally:
         await deps.close()
+
+
+SLACK_SETTINGS = {"serve": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")}
 
 
 async def serve(deps: Deps, args: argparse.Namespace) -> int:
@@ -61,8 +73,11 @@ def serve_workers(args: argparse.Namespace, settings: Settings) -> int:
 
     async def migrate() -> None:
         deps = make_deps(settings)
-        await deps.db.upgrade()
-        await deps.close()
+        try:
+            await deps.db.upgrade(ballot_keys=deps.ballot_keys)
+            await ballots.check_ballot_keys(deps)
+        finally:
+            await deps.close()
 
     asyncio.run(migrate())
     uvicorn.run(
@@ -165,4 +180,5 @@ COMMANDS = {
     "import": import_,
     "export": export,
     "jobs": jobs,
+    "ballot-key": ballots.run,
 }

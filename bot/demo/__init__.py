@@ -1,7 +1,7 @@
 """`nlsbot demo`: clearly labelled sample data, so a newcomer sees a living network at once.
 
 Every organisation name starts with [DEMO]. Each feature adds a module here with
-`async def load(session, today) -> str`; modules run in name order (`d10_members` first) inside
+`async def load(session, today, deps) -> str`; modules run in name order (`d10_members` first) inside
 one transaction, and loading twice changes nothing.
 """
 
@@ -23,5 +23,5 @@ async def load_demo(deps: Deps) -> str:
     async with deps.db.transaction() as session:
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
             module = importlib.import_module(f"{__name__}.{info.name}")
-            summaries.append(await module.load(session, today))
+            summaries.append(await module.load(session, today, deps))
     return "Demo data: " + "; ".join(summaries)

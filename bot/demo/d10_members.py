@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.demo import DEMO_MARK
+from bot.deps import Deps
 from bot.services.members import import_members
 
 # org, kind, province, user id, name, roles, years left on an exec term (or None)
@@ -30,7 +31,7 @@ PEOPLE = [
 ]
 
 
-async def load(session: AsyncSession, today: date) -> str:
+async def load(session: AsyncSession, today: date, deps: Deps) -> str:
     rows = []
     for line, (org, kind, prov, uid, name, roles, years) in enumerate(PEOPLE, start=2):
         term_end = "" if years is None else date(today.year + years, 3, 31).isoformat()

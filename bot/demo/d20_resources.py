@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.demo import DEMO_MARK
+from bot.deps import Deps
 from bot.i18n import Translator
 from bot.services.resources import import_resources
 
@@ -390,7 +391,7 @@ RESOURCES = [
 ]
 
 
-async def load(session: AsyncSession, today: date) -> str:
+async def load(session: AsyncSession, today: date, deps: Deps) -> str:
     rows = []
     for line, (title, slug, description, tags, language, province, kind, owner) in enumerate(RESOURCES, start=2):
         # Spread review dates (some overdue, some due soon) so the monthly review DM has something

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.demo import DEMO_MARK
+from bot.deps import Deps
 from bot.services import polls
 from bot.services.members import get_member
 from models.polls import Electorate, PollKind, ResultsShown
@@ -17,7 +18,7 @@ CHANNEL = "CSHELL"  # the local shell's channel
 CREATOR = "UDEMO0001"  # Amina Haddad, lead and admin
 
 
-async def load(session: AsyncSession, today: date) -> str:
+async def load(session: AsyncSession, today: date, deps: Deps) -> str:
     if await polls.polls_by_origin(session, ORIGIN):
         return "demo polls already there"
     now = datetime.combine(today, time(15, 0), tzinfo=UTC)
@@ -37,7 +38,7 @@ async def load(session: AsyncSession, today: date) -> str:
         for user, choices in votes.items():
             await polls.cast_vote(
                 session, poll_id=poll.id, choices=choices, user_id=user, actor=await get_member(session, user),
-                now=now, today=today,
+                now=now, today=today, keys=deps.ballots,
             )  # fmt: skip
 
     theme = await open_poll(
@@ -62,5 +63,7 @@ async def load(session: AsyncSession, today: date) -> str:
             "UDEMO0008": [1, 0], "UDEMO0009": [1, 2], "UDEMO0012": [2, 1], "UDEMO0014": [3, 2],
         },
     )  # fmt: skip
-    await polls.close_poll(session, poll_id=host.id, user_id=CREATOR, actor=creator, now=now, today=today)
+    await polls.close_poll(
+        session, poll_id=host.id, user_id=CREATOR, actor=creator, now=now, today=today, keys=deps.ballots
+    )
     return "3 polls (one closed, with its rounds)"

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.demo import DEMO_MARK
+from bot.deps import Deps
 from bot.services import nominations
 from bot.services.members import get_member
 from models.nominations import ElectionMethod
@@ -24,7 +25,7 @@ NOMINATIONS = [
 ]
 
 
-async def load(session: AsyncSession, today: date) -> str:
+async def load(session: AsyncSession, today: date, deps: Deps) -> str:
     if await nominations.latest_round(session):
         return "demo nomination round already there"
     now = datetime.combine(today, time(15, 0), tzinfo=UTC)

@@ -11,6 +11,7 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.demo import DEMO_MARK
+from bot.deps import Deps
 from bot.services.plans import fiscal_year, import_plan
 
 STRATEGIC_PLAN = Path(__file__).resolve().parents[1] / "data" / "strategic_plan_2022_2025.yml"
@@ -53,7 +54,7 @@ def demo_actions(today: date) -> list[dict[str, object]]:
     ]
 
 
-async def load(session: AsyncSession, today: date) -> str:
+async def load(session: AsyncSession, today: date, deps: Deps) -> str:
     # Recorded as planned a month ago, so today's reminders are owed (none precede their item).
     now = datetime.combine(today - timedelta(days=30), time(12), UTC)
     plan = yaml.safe_load(STRATEGIC_PLAN.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.demo import DEMO_MARK
+from bot.deps import Deps
 from bot.services import consultations, members
 from bot.services.sql import insert_if_absent
 from models import Organisation
@@ -43,7 +44,7 @@ ANSWERS = {
 }
 
 
-async def load(session: AsyncSession, today: date) -> str:
+async def load(session: AsyncSession, today: date, deps: Deps) -> str:
     added = sum([await _feedback(session, entry, today) for entry in ENTRIES])
     consultation = await _consultation(session, today)
     return f"{added} feedback entries, consultation {consultation}"

@@ -54,7 +54,7 @@ from models.nominations import (
     RoundOutcome,
     RoundStatus,
 )
-from models.polls import Electorate, Poll, PollKind, PollSecretBallot, PollStatus
+from models.polls import Electorate, Poll, PollKind, PollStatus
 
 MAX_SEATS = 15
 MAX_TERM_YEARS = 4
@@ -861,10 +861,7 @@ async def _election_winners(
         return [(s.option, _BY_KEY[s.tag] if s.tag else None) for s in results.by_origin.seats]
     if not round_.reserved:
         return [(w, None) for w in results.count.winners]
-    ballots = list(
-        (await session.execute(select(PollSecretBallot.choices).where(PollSecretBallot.poll_id == results.poll.id)))
-        .scalars()
-    )  # fmt: skip
+    ballots = await polls.closed_ballots(session, results.poll)
     candidates = [n.org for n in await ballot_nominations(session, round_)]
     return fill_seats(
         round_.method, candidates, ballots, seats=round_.seats, reserved=round_.reserved,

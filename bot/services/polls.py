@@ -16,10 +16,14 @@ transaction and closed by a conditional `UPDATE … WHERE status='open' RETURNIN
 a close waits for ballots in flight and no ballot lands after the count; on SQLite every write
 transaction is `BEGIN IMMEDIATE`, which serialises them outright.
 
-Secret polls: what was chosen goes to `poll_secret_ballots` (random UUID, choices, nothing else) in
-the same transaction as the receipt; nothing links the two. A secret ballot cannot be changed:
-changing it would need a link from voter to ballot, so we refuse and say so on the ballot.
-Secret polls never show live results (a tally moving as receipts arrive would reveal choices).
+Secret polls: what was chosen goes to `poll_sealed_ballots` (random UUID, the choices sealed with
+NLS_BALLOT_KEY, nothing else) in the same transaction as the receipt. A database reader can pair
+that row with its receipt, which is why it is sealed (bot.services.ballot_seal); at close the
+ballots are opened, shuffled and rewritten into `poll_secret_ballots` as plain choices under fresh
+ids, in the closing transaction, so a closed poll is recounted from the database alone. A secret
+ballot cannot be changed: changing it would need a link from voter to ballot, so we refuse and say
+so on the ballot. Secret polls never show a count before they close, to anyone (a tally moving as
+receipts arrive would reveal choices), and so are never unsealed before.
 
 A poll another feature opened (its `origin`) may be counted by that feature's rule at close: the
 feature registers `@origin_count("prefix:")` in its own service module, and `_close` asks it — with
@@ -48,6 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks import ids
 from bot.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services import audit, outbox, prefs
+from bot.services.ballot_seal import BallotKeys, BallotSealError
 from bot.services.contributions import Fact, NeedsYou, Section, digest_section, needs_you
 from bot.services.counting import Count, count
 from bot.services.members import Member, directory_contacts, rep_of
@@ -60,6 +65,7 @@ from models.polls import (
     PollKind,
     PollOpenBallot,
     PollReceipt,
+    PollSealedBallot,
     PollSecretBallot,
     PollStatus,
     ResultsShown,
@@ -601,8 +607,10 @@ async def cast_vote(
     actor: Member | None,
     now: datetime,
     today: date,
+    keys: BallotKeys,
 ) -> VoteRecorded:
     """Record one ballot for the voter this person votes as, or change it (open polls only).
+    `keys` seal a secret poll's ballot (bot.services.ballot_seal).
 
     The receipt's primary key decides who wins a race: a concurrent or repeated ballot for the
     same voter finds the receipt and becomes a change (open poll) or a refusal (secret poll)."""
@@ -621,21 +629,22 @@ async def cast_vote(
         returning="voter_key",
     )
     if claimed is not None:
-        await _store_ballot(session, poll, voter, chosen, now)
+        await _store_ballot(session, poll, voter, chosen, now, keys)
         return VoteRecorded(poll, voter, chosen, "recorded")
     return await _change_vote(session, poll, voter, chosen, user_id=user_id, now=now)
 
 
-_SECRET_BALLOT = insert(PollSecretBallot.__table__)
+_SEALED_BALLOT = insert(PollSealedBallot.__table__)
 _OPEN_BALLOT = insert(PollOpenBallot.__table__)
 
 
 async def _store_ballot(
-    session: AsyncSession, poll: PollView, voter: Voter, chosen: tuple[int, ...], now: datetime
+    session: AsyncSession, poll: PollView, voter: Voter, chosen: tuple[int, ...], now: datetime, keys: BallotKeys
 ) -> None:
     connection = await session.connection()
     if poll.secret:
-        await connection.execute(_SECRET_BALLOT, {"id": str(uuid.uuid4()), "poll_id": poll.id, "choices": list(chosen)})
+        sealed = keys.seal(poll.id, chosen, option_count=len(poll.options))
+        await connection.execute(_SEALED_BALLOT, {"id": str(uuid.uuid4()), "poll_id": poll.id, "sealed": sealed})
     else:
         ballot = {"poll_id": poll.id, "voter_key": voter.key, "choices": list(chosen), "cast_at": now, "changes": 0}
         await connection.execute(_OPEN_BALLOT, ballot)
@@ -701,20 +710,40 @@ def require_manager(poll: PollView, user_id: str, actor: Member | None) -> None:
 
 
 async def close_poll(
-    session: AsyncSession, *, poll_id: int, user_id: str, actor: Member | None, now: datetime, today: date
+    session: AsyncSession,
+    *,
+    poll_id: int,
+    user_id: str,
+    actor: Member | None,
+    now: datetime,
+    today: date,
+    keys: BallotKeys,
 ) -> Results:
-    """Close a poll early (its creator or an admin) and count it."""
+    """Close a poll early (its creator or an admin) and count it. A secret poll whose ballots a
+    missing key cannot open raises `BallotSealError`, and the caller's transaction, rolled
+    back, leaves it open: nothing is counted or published half-made."""
     poll = await get_poll(session, poll_id)
     require_manager(poll, user_id, actor)
-    closed = await _close(session, poll_id, now=now, today=today, closed_by=user_id)
+    closed = await _close(session, poll_id, now=now, today=today, closed_by=user_id, keys=keys)
     if closed is None:
         raise Conflict("polls.error.not_open", number=poll_id)
     return closed
 
 
-async def close_due(session: AsyncSession, *, now: datetime, today: date) -> list[Results]:
+@dataclass(frozen=True)
+class Closing:
+    """What one run of the deadline job did: the polls it closed, and those it had to leave open
+    because their sealed ballots need a key this process was not given (retried on the next run)."""
+
+    closed: list[Results]
+    held: list[BallotSealError]
+
+
+async def close_due(session: AsyncSession, *, now: datetime, today: date, keys: BallotKeys) -> Closing:
     """Close every open poll whose deadline has passed. Safe to run any number of times, in any
-    number of processes at once: each poll is closed by exactly one conditional UPDATE."""
+    number of processes at once: each poll is closed by exactly one conditional UPDATE. Each poll
+    closes in a savepoint, so one whose ballots cannot be opened stays open (and is reported)
+    without holding back the others."""
     due = (
         await session.execute(
             select(Poll.id)
@@ -722,16 +751,21 @@ async def close_due(session: AsyncSession, *, now: datetime, today: date) -> lis
             .order_by(Poll.closes_at, Poll.id)  # one order for every closer: no lock-order deadlocks
         )
     ).scalars()
-    results = []
+    results, held = [], []
     for poll_id in list(due):
-        closed = await _close(session, poll_id, now=now, today=today, closed_by=None)
+        try:
+            async with session.begin_nested():
+                closed = await _close(session, poll_id, now=now, today=today, closed_by=None, keys=keys)
+        except BallotSealError as missing:
+            held.append(missing)
+            continue
         if closed is not None:
             results.append(closed)
-    return results
+    return Closing(results, held)
 
 
 async def _close(
-    session: AsyncSession, poll_id: int, *, now: datetime, today: date, closed_by: str | None
+    session: AsyncSession, poll_id: int, *, now: datetime, today: date, closed_by: str | None, keys: BallotKeys
 ) -> Results | None:
     """The one place a poll closes: None if it was not open (someone else closed it first)."""
     won = (
@@ -747,7 +781,9 @@ async def _close(
     # Closed by the deadline job, however late it ran: the poll closed at its deadline (no ballot
     # was accepted after it).
     closed_at = now if closed_by is not None else min(now, won.closes_at)
-    view = replace(await get_poll(session, poll_id), closed_at=closed_at)
+    view = replace(await get_poll(session, poll_id), status=PollStatus.CLOSED, closed_at=closed_at)
+    if view.secret:
+        await _unseal(session, view, keys)
     ballots = await _ballots(session, view)
     tally = count(view.kind, len(view.options), ballots, seats=view.seats, tie_order=view.tie_order)
     tally, by_origin = await _origin_counted(session, view, ballots, tally)
@@ -757,8 +793,6 @@ async def _close(
     if by_origin is not None:
         frozen["origin"] = _origin_json(by_origin)
     await session.execute(update(Poll).where(Poll.id == poll_id).values(closed_at=closed_at, result=frozen))
-    if view.secret:
-        await _scramble(session, poll_id)
     results = Results(view, tally, electorate, voted, final=True, by_origin=by_origin)
     await audit.record(
         session, at=now, actor=closed_by, action="poll.closed", subject_type="poll", subject_id=poll_id,
@@ -800,20 +834,28 @@ async def cancel_poll(
     ).first()
     if won is None:
         raise Conflict("polls.error.not_open", number=poll_id)
-    await session.execute(delete(PollSecretBallot).where(PollSecretBallot.poll_id == poll_id))
-    await session.execute(delete(PollOpenBallot).where(PollOpenBallot.poll_id == poll_id))
+    for table in (PollSealedBallot, PollSecretBallot, PollOpenBallot):
+        await session.execute(delete(table).where(table.poll_id == poll_id))
     await audit.record(session, at=now, actor=user_id, action="poll.cancelled", subject_type="poll", subject_id=poll_id)
     return await get_poll(session, poll_id)
 
 
-async def _scramble(session: AsyncSession, poll_id: int) -> None:
-    """Rewrite a closed secret poll's receipts and ballots in random order under new ballot ids,
-    so even the physical order of rows (PostgreSQL heap order) no longer reflects voting order
-    in any later dump or backup."""
+async def _unseal(session: AsyncSession, poll: PollView, keys: BallotKeys) -> None:
+    """Open a closing secret poll's sealed ballots and write them, shuffled and under fresh ids,
+    as plain choices; rewrite its receipts in random order too. All in the closing transaction, so
+    every row of the poll now carries the same transaction id and a physical order that is random:
+    nothing ties an opened ballot to a receipt, or to the sealed row a backup kept. Every ballot is
+    opened before anything is written, so a missing key leaves nothing half-done."""
+    sealed = (await session.execute(select(PollSealedBallot.sealed).where(PollSealedBallot.poll_id == poll.id))).scalars()
+    opened = [keys.open(poll.id, blob) for blob in sealed]
+    await session.execute(delete(PollSealedBallot).where(PollSealedBallot.poll_id == poll.id))
+    await _rewrite_shuffled(session, poll.id, opened)
+
+
+async def _rewrite_shuffled(session: AsyncSession, poll_id: int, ballots: list[list[int]]) -> None:
+    """A closed secret poll's rows as a reader will find them from now on: its plain ballots and
+    its receipts, each in random order, the ballots under new ids."""
     rng = random.SystemRandom()
-    ballots = list(
-        (await session.execute(select(PollSecretBallot.choices).where(PollSecretBallot.poll_id == poll_id))).scalars()
-    )
     receipts = [
         {"poll_id": poll_id, "voter_key": r.voter_key, "organisation_id": r.organisation_id, "cast_by": r.cast_by}
         for r in (await session.execute(select(PollReceipt).where(PollReceipt.poll_id == poll_id))).scalars()
@@ -849,14 +891,23 @@ async def stale_messages(session: AsyncSession) -> list[PollView]:
 
 
 async def _ballots(session: AsyncSession, poll: PollView) -> list[list[int]]:
-    """Every ballot's choices, in random order (never insertion order)."""
+    """Every ballot's choices, in random order (never insertion order). A secret poll has plain
+    ballots only once closed (`_unseal`); before, there is nothing here to count, by design."""
     if poll.secret:
         query = select(PollSecretBallot.choices).where(PollSecretBallot.poll_id == poll.id)
     else:
         query = select(PollOpenBallot.choices).where(PollOpenBallot.poll_id == poll.id)
+    if poll.secret and poll.status is PollStatus.OPEN:
+        raise NotAllowed("polls.refuse.results_at_close", number=poll.id)
     ballots = [list(c) for c in (await session.execute(query)).scalars()]
     random.SystemRandom().shuffle(ballots)
     return ballots
+
+
+async def closed_ballots(session: AsyncSession, poll: PollView) -> list[list[int]]:
+    """The stored ballots of a closed poll, choices only, for a recount by another rule (an
+    election's reserved seats); refused for a secret poll still open."""
+    return await _ballots(session, poll)
 
 
 async def _count(session: AsyncSession, poll: PollView) -> Count:
@@ -1209,7 +1260,8 @@ class ExportRow:
 
 async def export_results(session: AsyncSession, poll_id: int, *, today: date) -> tuple[Results, list[ExportRow]]:
     """One row per option in the poll's order: the final count for a closed poll, else the count
-    so far (the CLI is an operator's tool; a secret poll's contents are never exported, only counts)."""
+    so far of an open ballot (the CLI is an operator's tool). A secret poll has no count until it
+    closes, for the operator too: a count that moves as receipts arrive would reveal choices."""
     final = await final_results(session, poll_id)
     if final is not None:
         res = final

@@ -81,7 +81,7 @@ async def on_quick_vote(
     async with deps.db.transaction() as session:
         recorded = await polls.cast_vote(
             session, poll_id=poll_id, choices=[int(option)], user_id=_user(body), actor=nls.actor,
-            now=now, today=deps.today(now),
+            now=now, today=deps.today(now), keys=deps.ballots,
         )  # fmt: skip
     await tell(body, client, poll_blocks.vote_reply(recorded, nls.t), respond=respond)
     await refresh_homes(deps, client, [_user(body)])
@@ -147,7 +147,8 @@ async def on_close(
     poll_id, deps, now = poll_id_of(action), nls.deps, nls.deps.now()
     async with deps.db.transaction() as session:
         res = await polls.close_poll(
-            session, poll_id=poll_id, user_id=_user(body), actor=nls.actor, now=now, today=deps.today(now)
+            session, poll_id=poll_id, user_id=_user(body), actor=nls.actor, now=now, today=deps.today(now),
+            keys=deps.ballots,
         )
         keys = await queue_results(session, deps, [res], now=now)
     await tell(body, client, nls.t("polls.done.closed", number=poll_id), respond=respond)

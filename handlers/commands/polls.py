@@ -39,7 +39,7 @@ async def vote(call: CommandCall) -> None:
         poll = await polls.get_poll(session, poll_id)
         recorded = await polls.cast_vote(
             session, poll_id=poll_id, choices=polls.parse_choices(poll, words), user_id=call.user_id,
-            actor=call.nls.actor, now=now, today=deps.today(now),
+            actor=call.nls.actor, now=now, today=deps.today(now), keys=deps.ballots,
         )  # fmt: skip
     await call.reply(poll_blocks.vote_reply(recorded, call.nls.t))
     await refresh_homes(deps, call.client, [call.user_id])

@@ -194,7 +194,7 @@ async def on_ballot(ack: Any, body: dict[str, Any], view: dict[str, Any], client
         try:
             recorded = await polls.cast_vote(
                 session, poll_id=poll_id, choices=[value for _, value in picks], user_id=body["user"]["id"],
-                actor=nls.actor, now=now, today=deps.today(now),
+                actor=nls.actor, now=now, today=deps.today(now), keys=deps.ballots,
             )  # fmt: skip
         except Invalid as error:
             error.field = _ballot_field(poll, picks, error)

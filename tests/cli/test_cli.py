@@ -73,3 +73,40 @@ def test_jobs_list_and_run(tmp_path):
     assert "deliver-messages" in listed.stdout and "housekeeping" in listed.stdout
     ran = run(["jobs", "run", "housekeeping", "--at", "2026-03-08T02:30"], tmp_path)
     assert ran.returncode == 0 and "pruned 0 delivery ids" in ran.stdout
+
+
+SLACK = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
+
+
+def test_serving_without_a_ballot_key_or_with_a_bad_one_is_one_line(tmp_path):
+    missing = run(["serve"], tmp_path, env=SLACK)
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines() == [
+        "nlsbot: configuration error: NLS_BALLOT_KEY must be set: it seals secret ballots "
+        "(make one with `nlsbot ballot-key new`)"
+    ]
+    bad = run(["serve"], tmp_path, env={**SLACK, "NLS_BALLOT_KEY": "hunter2-hunter2"})
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert "NLS_BALLOT_KEY: must be 32 bytes" in bad.stderr and "hunter2" not in bad.stderr
+
+
+def test_a_new_key_is_printed_and_checked_against_the_database(tmp_path):
+    made = run(["ballot-key", "new"], tmp_path)
+    key = made.stdout.strip()
+    assert made.returncode == 0 and len(key) == 44 and not (tmp_path / "nlsbot.sqlite3").exists()  # no database
+    checked = run(["ballot-key", "check"], tmp_path, env={"NLS_BALLOT_KEY": key})
+    assert checked.returncode == 0, checked.stderr
+    assert "no open poll holds sealed ballots" in checked.stdout
+
+
+def test_trying_the_bot_on_sqlite_makes_a_key_of_its_own_beside_the_database(tmp_path):
+    assert run(["demo"], tmp_path).returncode == 0
+    key_file = tmp_path / "nlsbot.sqlite3.ballot-key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key = key_file.read_text().strip()
+    checked = run(["ballot-key", "check"], tmp_path, env={"NLS_BALLOT_KEY": key})
+    assert "(current): open poll(s) #2" in checked.stdout  # the demo's secret poll, sealed with it
+    again = run(["demo"], tmp_path)  # the second start opens what the first sealed
+    assert again.returncode == 0 and key_file.read_text().strip() == key
+    wrong = run(["ballot-key", "check"], tmp_path, env={"NLS_BALLOT_KEY": run(["ballot-key", "new"], tmp_path).stdout})
+    assert wrong.returncode == 1 and "(MISSING): open poll(s) #2" in wrong.stdout

@@ -49,7 +49,8 @@ async def test_ranked_export_counts_first_preferences_and_ballots_list_rankings(
         await vote(deps, poll.id, user, ranking)
     async with deps.db.transaction() as session:
         await polls.close_poll(
-            session, poll_id=poll.id, user_id=ADMIN, actor=await get_member(session, ADMIN), now=NOW, today=NOW.date()
+            session, poll_id=poll.id, user_id=ADMIN, actor=await get_member(session, ADMIN), now=NOW, today=NOW.date(),
+            keys=deps.ballots,
         )
     lines = await export(deps, poll.id, ballots=True)
     assert lines[:4] == ["option,votes,percent,position,winner", "Ann,1,25.0,1,", "Bo,2,50.0,2,yes", "Cy,1,25.0,3,"]
@@ -65,7 +66,14 @@ async def test_secret_ballots_are_never_exported(deps, clock):
     await vote(deps, poll.id, REP_TORONTO, [1])
     with pytest.raises(NotAllowed):
         await export(deps, poll.id, ballots=True)
-    counts = await export(deps, poll.id)  # the counts so far are an operator's to see; who voted what is not
+    with pytest.raises(NotAllowed):  # no count while it is open, not even the operator's: it would move with receipts
+        await export(deps, poll.id)
+    async with deps.db.transaction() as session:
+        await polls.close_poll(
+            session, poll_id=poll.id, user_id=ADMIN, actor=await get_member(session, ADMIN), now=NOW, today=NOW.date(),
+            keys=deps.ballots,
+        )
+    counts = await export(deps, poll.id)  # the totals once closed; who voted what, never
     assert counts[2] == "Option B,1,100.0,2,yes"
     assert not any(REP_TORONTO in line for line in counts)
     with pytest.raises(NotFound):

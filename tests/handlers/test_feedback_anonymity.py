@@ -9,6 +9,7 @@ time zone). See docs/feedback.md for what that cache still implies.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy import DateTime
@@ -16,7 +17,8 @@ from sqlalchemy import DateTime
 from bot.blocks import ids
 from bot.shell import payloads
 from models.feedback import Feedback
-from tests.support.directory import STAFF_TORONTO, STRANGER, load_directory
+from tests.support.directory import REP_MONTREAL, STAFF_MONTREAL, STAFF_TORONTO, STRANGER, load_directory
+from tests.support.reader import Snapshot, new_rows, row_key, snapshot
 from tests.support.voices import dump_database, occurrences
 
 OUR_LOGGERS = ("bot", "handlers", "jobs", "models", "nlsbot")
@@ -73,3 +75,48 @@ def test_feedback_keeps_no_time_finer_than_the_day_and_no_sequence():
     assert not [c.name for c in columns if isinstance(c.type, DateTime)]
     assert [c.name for c in columns if c.primary_key] == ["ref"]
     assert not any(c.autoincrement is True for c in columns)
+
+
+async def _settled(deps) -> Snapshot:
+    """The database once the request's after-work (profile cache, delivery batch) has landed."""
+    state = await snapshot(deps)
+    for _ in range(40):
+        await asyncio.sleep(0.25)
+        later = await snapshot(deps)
+        if later == state:
+            return later
+        state = later
+    return state
+
+
+async def test_a_database_reader_finds_nothing_written_with_an_anonymous_submission_that_names_its_author(bot, deps):
+    """The ballot reader's channels (tests/support/reader.py), played on feedback: what each
+    submission's request added to the database, and on PostgreSQL what its transaction (xmin)
+    wrote, hold nothing that names the submitter, their organisation or their Slack account."""
+    await load_directory(deps)
+    authors = {STAFF_TORONTO: ("Sam Staff", "Toronto South LIP"), REP_MONTREAL: ("Émilie Représentante", "Montréal PLI"),
+               STRANGER: (STRANGER, STRANGER)}  # fmt: skip
+
+    async def submit(author: str, answers: dict[str, str | None]) -> tuple[Snapshot, Snapshot]:
+        before = len(bot.slack.calls_to("views.open"))
+        await bot.command(author, "feedback")
+        view = await bot.opened_view(before)
+        state = await _settled(deps)  # opening the form may cache the profile; that is before, and apart
+        await bot.submit(author, view, answers)
+        return state, await _settled(deps)
+
+    # the reader's eyes work: a *named* submission is found, in the feedback row and its audit
+    state, after = await submit(STAFF_MONTREAL, {**_answers("newcomer", "QC"), ids.FEEDBACK_ANONYMOUS: "none"})
+    assert {"feedback", "audit_events"} <= {t for t, _ in occurrences(new_rows(state, after), [STAFF_MONTREAL])}
+
+    for n, (author, (name, organisation)) in enumerate(authors.items()):
+        state, after = await submit(author, _answers("newcomer", "ON"))
+        added = new_rows(state, after)
+        assert len(added.pop("feedback")) == 1
+        assert set(added) <= {"processed_deliveries"}, f"submission {n} also wrote {sorted(added)}"
+        needles = [author, author.lower(), name, organisation]
+        assert not occurrences(added, needles), f"submission {n} wrote who sent it"
+        if not deps.db.is_sqlite:
+            [row] = [r for r in after["feedback"] if row_key(r) not in {row_key(s) for s in state["feedback"]}]
+            same_transaction = {t for t, rows in after.items() for r in rows if r["_xmin"] == row["_xmin"]}
+            assert same_transaction == {"feedback"}

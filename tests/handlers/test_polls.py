@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 
 from bot.app import web_client
 from bot.blocks import ids
+from bot.deps import Deps
 from bot.localslack.server import BOT_USER_ID
 from bot.outbound.polls import post_poll
+from bot.services.ballot_seal import BallotKeys, new_key
 from bot.shell import payloads
 from jobs import JobEnv
 from jobs.polls import close_polls, remind_non_voters
@@ -469,3 +471,24 @@ async def test_multiple_choice_ballot_modal_enforces_the_maximum_inline(bot, dep
     done = (await bot.submit(REP_TORONTO, ballot, {ids.POLL_F_CHOICE: "1,3"})).json()
     assert "*Adopt as written*, *Send back*" in text_of(done["view"])
     assert await receipts(deps) == 1
+
+
+async def test_a_poll_whose_ballot_key_is_missing_is_neither_closed_nor_published(bot, deps, clock, caplog):
+    """A replica set up with another NLS_BALLOT_KEY sealed one ballot: the creator's Close now, and
+    the deadline job after it, leave the poll open with nothing published, and say why."""
+    clock.set(NOW)
+    await load_directory(deps)
+    await create(bot, LEAD, form(**{ids.POLL_F_SECRET: "1"}))
+    message = await posted(bot, 1)
+    await vote(deps, 1, REP_TORONTO, [0])
+    other_replica = Deps(settings=deps.settings, db=deps.db, clock=deps.clock, ballot_keys=BallotKeys.from_text(new_key()))
+    await vote(other_replica, 1, REP_HALIFAX, [1])
+    refused = text_of(await press(bot, LEAD, message, ids.POLL_CLOSE))
+    assert "Poll #1 can't be counted yet" in refused and "Nothing was published" in refused
+    caplog.set_level(logging.ERROR, logger="jobs.polls")
+    summary = await close_polls(env(deps), NOW + timedelta(days=4))
+    assert summary == "closed 0 poll(s); 1 held for a missing ballot key"
+    assert next(r.getMessage() for r in caplog.records if r.name == "jobs.polls").startswith("poll #1 not closed:")
+    async with deps.db.reader() as session:
+        assert (await session.get(Poll, 1)).status is PollStatus.OPEN
+    assert not [c for c in bot.slack.calls_to("chat.postMessage") if c.args.get("thread_ts") == message["ts"]]

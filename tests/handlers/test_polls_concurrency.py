@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services import polls
-from models.polls import PollOpenBallot, PollReceipt, PollSecretBallot
+from models.polls import PollOpenBallot, PollReceipt, PollSealedBallot
 from tests.support.polls import NOW, load_network, open_poll, rep_id, staff_id
 from tests.support.slackbot import text_of
 
@@ -39,7 +39,7 @@ async def test_a_hundred_ballots_at_once_count_one_per_organisation(bot, deps, c
     repeat = "secret ballot, so the vote cannot be changed" if secret else "Already recorded exactly this"
     assert sum(repeat in a for a in answers) == 10
 
-    ballots = PollSecretBallot if secret else PollOpenBallot
+    ballots = PollSealedBallot if secret else PollOpenBallot
     async with deps.db.reader() as session:
         receipts = (await session.execute(select(func.count()).select_from(PollReceipt))).scalar_one()
         stored = (await session.execute(select(func.count()).select_from(ballots))).scalar_one()
@@ -50,7 +50,7 @@ async def test_a_hundred_ballots_at_once_count_one_per_organisation(bot, deps, c
 
     at = poll.closes_at + timedelta(minutes=1)
     async with deps.db.transaction() as session:
-        [result] = await polls.close_due(session, now=at, today=at.date())
+        [result] = (await polls.close_due(session, now=at, today=at.date(), keys=deps.ballots)).closed
     expected = tuple(sum(1 for c in choice.values() if c == option + 1) for option in range(3))
     assert result.count.votes == expected and sum(expected) == ORGS  # none lost, none doubled
     assert result.voted == ORGS

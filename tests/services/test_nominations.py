@@ -287,7 +287,7 @@ async def _next_round(deps) -> nominations.RoundView:
 async def _finish(deps, poll: polls.PollView) -> list[nominations.Seating]:
     at = poll.closes_at
     async with deps.db.transaction() as session:
-        await polls.close_due(session, now=at, today=at.date())
+        await polls.close_due(session, now=at, today=at.date(), keys=deps.ballots)
     async with deps.db.transaction() as session:
         return await nominations.seat_due(session, now=at, today=at.date(), default_locale="en")
 

@@ -13,7 +13,16 @@ from bot.errors import Conflict, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services import polls
 from bot.services.members import get_member
 from models import AuditEvent, Organisation, OutboundMessage
-from models.polls import Electorate, PollKind, PollOpenBallot, PollReceipt, PollSecretBallot, PollStatus, ResultsShown
+from models.polls import (
+    Electorate,
+    PollKind,
+    PollOpenBallot,
+    PollReceipt,
+    PollSealedBallot,
+    PollSecretBallot,
+    PollStatus,
+    ResultsShown,
+)
 from tests.support.directory import (
     ADMIN,
     EX_OFFICIO,
@@ -35,7 +44,8 @@ async def _close(deps, poll_id: int, user: str = ADMIN, now=NOW) -> polls.Result
     async with deps.db.transaction() as session:
         actor = await get_member(session, user)
         return await polls.close_poll(
-            session, poll_id=poll_id, user_id=user, actor=actor, now=now + timedelta(hours=1), today=now.date()
+            session, poll_id=poll_id, user_id=user, actor=actor, now=now + timedelta(hours=1), today=now.date(),
+            keys=deps.ballots,
         )
 
 
@@ -262,7 +272,7 @@ async def test_secret_ballots_are_stored_apart_from_receipts_and_cannot_be_chang
         await vote(deps, poll.id, REP_TORONTO, [0])
     assert again.value.key == "polls.error.secret_already_voted"
     assert await _count(deps, PollOpenBallot) == 0
-    assert (await _count(deps, PollReceipt), await _count(deps, PollSecretBallot)) == (2, 2)
+    assert (await _count(deps, PollReceipt), await _count(deps, PollSealedBallot), await _count(deps, PollSecretBallot)) == (2, 2, 0)
     async with deps.db.reader() as session:
         with pytest.raises(NotAllowed):
             await polls.open_ballots(session, await polls.get_poll(session, poll.id))
@@ -270,16 +280,18 @@ async def test_secret_ballots_are_stored_apart_from_receipts_and_cannot_be_chang
             await polls.results(session, poll_id=poll.id, user_id=ADMIN, actor=None, now=NOW, today=NOW.date())
     result = await _close(deps, poll.id)
     assert result.count.votes == (0, 1, 1) and result.voted == 2
-    assert (await _count(deps, PollReceipt), await _count(deps, PollSecretBallot)) == (2, 2)  # rewritten, not lost
+    # opened at close, rewritten, not lost
+    assert (await _count(deps, PollReceipt), await _count(deps, PollSealedBallot), await _count(deps, PollSecretBallot)) == (2, 0, 2)
 
 
-def test_the_secret_ballot_table_cannot_name_or_order_a_voter():
-    ballot_columns = set(PollSecretBallot.__table__.columns.keys())
+@pytest.mark.parametrize(("model", "content"), [(PollSealedBallot, "sealed"), (PollSecretBallot, "choices")])
+def test_the_secret_ballot_tables_cannot_name_or_order_a_voter(model, content):
+    ballot_columns = set(model.__table__.columns.keys())
     receipt_columns = set(PollReceipt.__table__.columns.keys())
-    assert ballot_columns == {"id", "poll_id", "choices"}
+    assert ballot_columns == {"id", "poll_id", content}
     assert ballot_columns & receipt_columns == {"poll_id"}  # the poll, and nothing that links a row to a row
-    assert not [fk for fk in PollSecretBallot.__table__.foreign_keys if fk.column.table.name != "polls"]
-    assert str(PollSecretBallot.__table__.c.id.type) == "VARCHAR(36)"  # a random UUID, not a sequence
+    assert not [fk for fk in model.__table__.foreign_keys if fk.column.table.name != "polls"]
+    assert str(model.__table__.c.id.type) == "VARCHAR(36)"  # a random UUID, not a sequence
 
 
 # --- closing -----------------------------------------------------------------------------------------
@@ -323,7 +335,7 @@ async def test_close_due_closes_each_poll_once_even_when_run_twice_and_concurren
 
     async def run() -> list[int]:
         async with deps.db.transaction() as session:
-            return [r.poll.id for r in await polls.close_due(session, now=at, today=at.date())]
+            return [r.poll.id for r in (await polls.close_due(session, now=at, today=at.date(), keys=deps.ballots)).closed]
 
     first, second = await asyncio.gather(run(), run())
     assert sorted(first + second) == [p.id for p in polls_due]
@@ -422,14 +434,19 @@ async def test_the_database_itself_has_no_column_linking_a_receipt_to_a_secret_b
         inspector = inspect(connection)
         return {
             table: {c["name"] for c in inspector.get_columns(table)}
-            for table in ("poll_receipts", "poll_secret_ballots")
-        } | {"ballot_fks": {fk["referred_table"] for fk in inspector.get_foreign_keys("poll_secret_ballots")}}
+            for table in ("poll_receipts", "poll_secret_ballots", "poll_sealed_ballots")
+        } | {
+            f"{table}_fks": {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+            for table in ("poll_secret_ballots", "poll_sealed_ballots")
+        }
 
     async with deps.db.engine.connect() as conn:
         found = await conn.run_sync(columns)
     assert found["poll_secret_ballots"] == {"id", "poll_id", "choices"}  # no voter, no time, no sequence
+    assert found["poll_sealed_ballots"] == {"id", "poll_id", "sealed"}
     assert found["poll_secret_ballots"] & found["poll_receipts"] == {"poll_id"}
-    assert found["ballot_fks"] == {"polls"}
+    assert found["poll_sealed_ballots"] & found["poll_receipts"] == {"poll_id"}
+    assert found["poll_secret_ballots_fks"] == found["poll_sealed_ballots_fks"] == {"polls"}
     assert not {"cast_at", "created_at", "voted_at"} & found["poll_receipts"]
 
 
@@ -447,7 +464,7 @@ async def test_an_stv_election_on_the_poll_engine(deps):
         await vote(deps, election.id, rep_id(n), ballot)
     at = election.closes_at
     async with deps.db.transaction() as session:
-        [closed] = await polls.close_due(session, now=at, today=at.date())
+        [closed] = (await polls.close_due(session, now=at, today=at.date(), keys=deps.ballots)).closed
     assert closed.count.quota == 3  # 6 ballots, 2 seats
     assert closed.count.winners[0] == 0  # Ann: 3 first preferences, elected at once
     async with deps.db.reader() as session:

@@ -72,7 +72,8 @@ async def vote(deps: Deps, poll_id: int, user: str, choices: list[int], *, now: 
     async with deps.db.transaction() as session:
         actor = await get_member(session, user)
         return await polls.cast_vote(
-            session, poll_id=poll_id, choices=choices, user_id=user, actor=actor, now=now, today=now.date()
+            session, poll_id=poll_id, choices=choices, user_id=user, actor=actor, now=now, today=now.date(),
+            keys=deps.ballots,
         )
 
 

@@ -13,6 +13,7 @@ from bot.shell import payloads
 from bot.shell.forms import state_values
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BALLOT_KEY = "bmxzYm90IHRlc3QgYmFsbG90IGtleSwgMzIgYnl0ZXM="  # base64 of 32 bytes: seals the tests' secret ballots
 
 
 @dataclass

@@ -1,0 +1,144 @@
+"""Secret ballots against a database reader (docs/polls.md, "Threat model").
+
+The reader has SELECT on every table and nothing else (no NLS_BALLOT_KEY). It watches the voting
+as a replica, a backup schedule or someone re-running queries would, and tries every channel it
+has: the rows each commit added (which is also what the WAL or journal shows, frame by frame),
+PostgreSQL's transaction ids (`xmin`), physical order (`ctid`, SQLite's scan order), order against
+the order people voted in, and a backup kept from while the poll was open joined to the closed
+poll on every value the two share. For each channel, every column of whatever it links to a
+voter is judged: does it predict the voter's choice better than chance? Ballots are cast one
+transaction at a time, with choices the test knows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Hashable, Mapping
+from datetime import timedelta
+
+from bot.services import polls
+from tests.support.polls import load_network, open_poll, rep_id, vote
+from tests.support.reader import (
+    Row,
+    Snapshot,
+    better_than_chance,
+    column_features,
+    leave_one_out_accuracy,
+    new_rows,
+    row_key,
+    snapshot,
+)
+
+VOTERS = 36
+OPTIONS = ("Option A", "Option B", "Option C")
+RECEIPTS = "poll_receipts"
+Linked = dict[str, dict[str, list[Row]]]  # voter -> table -> rows the channel ties to them
+
+
+def _choices() -> dict[str, int]:
+    """Twelve voters per option, in an order of voting the test fixes."""
+    chosen = [i % len(OPTIONS) for i in range(VOTERS)]
+    random.Random(20261203).shuffle(chosen)
+    return {rep_id(n): chosen[n] for n in range(VOTERS)}
+
+
+def _voter(receipt: Row) -> str:
+    return receipt["cast_by"]
+
+
+def _by_xmin(state: Snapshot) -> Linked:
+    linked: Linked = {}
+    for receipt in state[RECEIPTS]:
+        linked[_voter(receipt)] = {
+            table: same for table, rows in state.items() if table != RECEIPTS
+            if (same := [r for r in rows if r["_xmin"] == receipt["_xmin"]])
+        }  # fmt: skip
+    return linked
+
+
+def _by_rank(state: Snapshot, voters_in_order: list[str]) -> Linked:
+    """The k-th voter (in `voters_in_order`) ↔ the k-th row of every table as long as the receipts."""
+    tables = {t: rows for t, rows in state.items() if t != RECEIPTS and len(rows) == len(voters_in_order)}
+    return {voter: {t: [rows[k]] for t, rows in tables.items()} for k, voter in enumerate(voters_in_order)}
+
+
+def _through_backup(backup: Linked, after: Snapshot) -> Linked:
+    """Rows of the closed poll that share any value with what the backup tied to each voter, a
+    value everyone shares (the poll's id) aside."""
+    tokens = {v: {val for rows in t.values() for r in rows for val in row_key(r)} for v, t in backup.items()}
+    common = set.intersection(*tokens.values()) if tokens else set()
+    return {
+        voter: {
+            table: hit for table, rows in after.items() if table != RECEIPTS
+            if (hit := [r for r in rows if (set(row_key(r)) & mine) - common])
+        }
+        for voter, mine in tokens.items()
+    }  # fmt: skip
+
+
+def _assert_no_channel_predicts(channels: Mapping[str, Linked], truth: Mapping[str, Hashable]) -> None:
+    bound = better_than_chance(len(truth), 1 / len(OPTIONS))
+    for name, linked in channels.items():
+        per_voter = {voter: column_features(linked.get(voter, {})) for voter in truth}
+        columns = {key for features in per_voter.values() for key in features}
+        for column in sorted(columns):
+            feature = {voter: per_voter[voter].get(column) for voter in truth}
+            hits = round(leave_one_out_accuracy(feature, truth) * len(truth))
+            assert hits < bound, f"{name}: {column} predicts {hits} of {len(truth)} choices (chance stays under {bound})"
+
+
+async def test_no_database_reader_can_link_a_secret_ballot_to_its_voter_open_or_closed(deps):
+    await load_network(deps, VOTERS)
+    poll = await open_poll(deps, secret=True, options=OPTIONS)
+    truth = _choices()
+
+    by_commit: Linked = {}
+    state = await snapshot(deps)
+    for voter, choice in truth.items():  # one transaction per ballot, as people vote
+        await vote(deps, poll.id, voter, [choice])
+        after = await snapshot(deps)
+        added = new_rows(state, after)
+        assert [_voter(r) for r in added.pop(RECEIPTS)] == [voter]
+        by_commit[voter], state = added, after
+
+    open_channels: dict[str, Linked] = {
+        "each commit's rows (replica, WAL, two backups)": by_commit,
+        "physical order against receipts' order": _by_rank(state, [_voter(r) for r in state[RECEIPTS]]),
+        "physical order against voting order": _by_rank(state, list(truth)),
+    }
+    if not deps.db.is_sqlite:
+        open_channels["transaction id (xmin)"] = _by_xmin(state)
+    _assert_no_channel_predicts(open_channels, truth)
+
+    at = poll.closes_at + timedelta(minutes=1)
+    async with deps.db.transaction() as session:
+        [result] = (await polls.close_due(session, now=at, today=at.date(), keys=deps.ballots)).closed
+    assert result.count.votes == (12, 12, 12)  # and still countable: nothing was lost to the reader's loss
+    closed = await snapshot(deps)
+    closed_channels: dict[str, Linked] = {
+        "a backup from while it was open, joined to the closed poll": _through_backup(by_commit, closed),
+        "physical order against receipts' order": _by_rank(closed, [_voter(r) for r in closed[RECEIPTS]]),
+        "physical order against voting order": _by_rank(closed, list(truth)),
+    }
+    if not deps.db.is_sqlite:
+        closed_channels["transaction id (xmin)"] = _by_xmin(closed)
+    _assert_no_channel_predicts(closed_channels, truth)
+
+
+def _judge(feature_of: Callable[[str], Hashable], truth: Mapping[str, int]) -> int:
+    return round(leave_one_out_accuracy({v: feature_of(v) for v in truth}, truth) * len(truth))
+
+
+def test_the_judge_sees_a_choice_when_there_is_one_and_not_when_there_is_none():
+    """The judge itself, so that a pass above means something: a stored choice (or any fixed
+    function of it) is caught; noise, an id per voter and a constant are not."""
+    truth = _choices()
+    bound = better_than_chance(len(truth), 1 / len(OPTIONS))
+    rng = random.Random(7)
+    assert _judge(lambda v: f"[{truth[v]}]", truth) == len(truth) >= bound
+    assert _judge(lambda v: hash(("sealed?", truth[v])), truth) >= bound
+    assert _judge(lambda v: v, truth) < bound  # unique per voter
+    assert _judge(lambda v: "poll 1", truth) < bound  # the same for all
+    shuffled = list(truth.values())
+    rng.shuffle(shuffled)
+    assert _judge(dict(zip(truth, shuffled, strict=True)).__getitem__, truth) < bound
