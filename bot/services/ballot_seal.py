@@ -28,7 +28,7 @@ import os
 import random
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -109,8 +109,8 @@ class BallotKeys:
     """The key that seals new ballots, and older ones that still open ballots sealed before a
     rotation (NLS_BALLOT_OLD_KEYS)."""
 
-    current: bytes
-    previous: tuple[bytes, ...] = ()
+    current: bytes = field(repr=False)  # never in a repr, a log line or a traceback
+    previous: tuple[bytes, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_text(cls, current: str, previous: str | None = None) -> BallotKeys:

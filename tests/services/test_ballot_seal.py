@@ -185,3 +185,10 @@ async def test_an_open_secret_poll_from_before_is_sealed_in_place_and_counts_the
     async with deps.db.transaction() as session:
         [result] = (await polls.close_due(session, now=at, today=at.date(), keys=deps.ballots)).closed
     assert result.count.votes == (3, 3, 3) and result.voted == 9
+
+
+def test_a_key_never_shows_in_a_repr(deps):
+    key = deps.settings.ballot_key.get_secret_value()
+    raw = deps.ballots.current
+    for shown in (repr(deps), repr(deps.settings), repr(deps.ballots), str(deps.ballots)):
+        assert key not in shown and repr(raw) not in shown and raw.hex() not in shown
