@@ -8,9 +8,13 @@ for their organisation (refused, told who holds the vote). Requests leave `--con
 time (closed loop), in shuffled order. Afterwards the bench checks there is exactly one receipt
 and one ballot per organisation.
 
-    python -m bench.polls                                  # SQLite in a temporary directory
+    python -m bench.polls                                  # SQLite: open and secret, 3 rounds each
     python -m bench.polls --database postgresql            # BENCH_POSTGRES_URL, default below
-    python -m bench.polls --orgs 800 --concurrency 64 --secret
+    python -m bench.polls --orgs 800 --concurrency 64 --kinds secret --rounds 1
+
+Each run also times the vote transaction alone, in this process (the service, no HTTP), and the
+close: for a secret poll that is where sealing costs (one AES-GCM per ballot, then opening and
+rewriting them all at close), measured without Bolt's and HTTP's noise around it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from sqlalchemy.engine import make_url
 from bot.db import Database
 from bot.localslack.server import LocalSlack
 from bot.services import polls
+from bot.services.ballot_seal import BallotKeys
 from bot.services.members import get_member, import_members
 from bot.shell import payloads
 from models.polls import Electorate, PollKind, PollOpenBallot, PollReceipt, PollSealedBallot
@@ -94,6 +99,13 @@ async def seed(url: str, orgs: int, secret: bool, now: datetime) -> int:
     await db.upgrade()
     async with db.transaction() as session:
         await import_members(session, rows(orgs), today=date(2026, 1, 15))
+    await db.dispose()
+    return await add_poll(url, secret, now)
+
+
+async def add_poll(url: str, secret: bool, now: datetime) -> int:
+    db = Database(url)
+    async with db.transaction() as session:
         poll = await polls.create_poll(
             session,
             spec=polls.PollSpec(
@@ -179,19 +191,24 @@ async def verify(url: str, poll_id: int, secret: bool) -> tuple[int, int, int]:
     return receipts, stored, orgs
 
 
-async def main_async(args: argparse.Namespace) -> None:
+BENCH_KEY = "YmVuY2ggYmFsbG90IGtleSwgbmV2ZXIgaW4gcHJvZCE="  # 32 bytes, for this bench only
+
+
+async def one_run(args: argparse.Namespace, secret: bool) -> tuple[Run, int, tuple[int, int, int]]:
+    """One poll, a fresh database and a fresh `nlsbot serve`: the HTTP vote path, end to end."""
     tmp = Path(tempfile.mkdtemp(prefix="nls-bench-polls-"))
     if args.database == "sqlite":
         url = f"sqlite:///{tmp}/bench.sqlite3"
     else:
         url = fresh_postgres(os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG))
     now = datetime.now(UTC)
-    poll_id = await seed(url, args.orgs, args.secret, now)
+    poll_id = await seed(url, args.orgs, secret, now)
     slack = await LocalSlack().start()
     port = free_port()
     env = {
         **os.environ, "DATABASE_URL": url, "SLACK_API_URL": slack.base_url, "SLACK_BOT_TOKEN": "xoxb-bench",
         "SLACK_SIGNING_SECRET": SECRET, "NLS_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+        "NLS_BALLOT_KEY": BENCH_KEY,
     }  # fmt: skip
     server = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port),
@@ -206,13 +223,86 @@ async def main_async(args: argparse.Namespace) -> None:
         server.terminate()
         await asyncio.wait_for(server.wait(), timeout=30)
         await slack.stop()
-    receipts, stored, orgs = await verify(url, poll_id, args.secret)
-    report(args, run, len(batch), (receipts, stored, orgs))
+    counts = await verify(url, poll_id, secret)
+    report(args, secret, run, len(batch), counts)
+    return run, len(batch), counts
 
 
-def report(args: argparse.Namespace, run: Run, sent: int, counts: tuple[int, int, int]) -> None:
+async def service_path(args: argparse.Namespace) -> dict[bool, tuple[float, float, float]]:
+    """The vote transaction alone, in this process (no HTTP, no Bolt), for an open and a secret poll
+    over the same directory in one database, each rep voting in one then the other, alternately, so
+    drift in the machine's load falls on both alike. Per kind: milliseconds per ballot at p50 and
+    p95, then the close in milliseconds (for a secret poll: opening, shuffling, rewriting them all)."""
+    tmp = Path(tempfile.mkdtemp(prefix="nls-bench-polls-svc-"))
+    url = f"sqlite:///{tmp}/svc.sqlite3" if args.database == "sqlite" else fresh_postgres(
+        os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG)
+    )
+    now = datetime.now(UTC)
+    poll_ids = {False: await seed(url, args.orgs, False, now), True: await add_poll(url, True, now)}
+    keys = BallotKeys.from_text(BENCH_KEY)
+    db = Database(url)
+    took: dict[bool, list[float]] = {False: [], True: []}
+    for n in range(args.orgs):
+        user = f"UBREP{n:05d}"
+        for secret in ((False, True) if n % 2 else (True, False)):
+            started = time.perf_counter()
+            async with db.transaction() as session:
+                await polls.cast_vote(
+                    session, poll_id=poll_ids[secret], choices=[n % 4], user_id=user,
+                    actor=await get_member(session, user), now=now, today=now.date(), keys=keys,
+                )  # fmt: skip
+            took[secret].append((time.perf_counter() - started) * 1000)
+    out = {}
+    for secret, poll_id in poll_ids.items():
+        started = time.perf_counter()
+        async with db.transaction() as session:
+            admin = await get_member(session, ADMIN)
+            result = await polls.close_poll(
+                session, poll_id=poll_id, user_id=ADMIN, actor=admin, now=now, today=now.date(), keys=keys
+            )
+        assert result.count.ballots == args.orgs, result.count
+        times = sorted(took[secret])
+        out[secret] = (times[len(times) // 2], times[int(len(times) * 0.95)], (time.perf_counter() - started) * 1000)
+    await db.dispose()
+    return out
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    """Open and secret polls side by side: `--rounds` of each, interleaved (open, secret, open, …)
+    so that the machine's drifting load falls on both alike, with the load average before and after."""
+    kinds = [kind == "secret" for kind in args.kinds.split(",")]
+    load_before = os.getloadavg()
+    http: dict[bool, list[tuple[Run, int]]] = {k: [] for k in kinds}
+    service: dict[bool, list[tuple[float, float, float]]] = {k: [] for k in kinds}
+    for _ in range(args.rounds):
+        for secret in kinds:
+            run, sent, _ = await one_run(args, secret)
+            http[secret].append((run, sent))
+        for secret, measured in (await service_path(args)).items():
+            service.setdefault(secret, []).append(measured)
+    load_after = os.getloadavg()
+    print(f"\n{args.database}: {args.rounds} round(s) of each, interleaved; load average "
+          f"{' '.join(f'{x:.2f}' for x in load_before)} before, {' '.join(f'{x:.2f}' for x in load_after)} after")  # fmt: skip
+    print("| poll | ballots/s (HTTP) | p50 | p95 | vote transaction p50 / p95 | close |")
+    print("|---|---|---|---|---|---|")
+    for secret in kinds:
+        runs = http[secret]
+        rate = _median([r.outcomes.get("recorded", 0) / r.elapsed for r, _ in runs])
+        p50, p95 = _median([r.pct(50) for r, _ in runs]), _median([r.pct(95) for r, _ in runs])
+        tx50, tx95 = _median([s[0] for s in service[secret]]), _median([s[1] for s in service[secret]])
+        close = _median([s[2] for s in service[secret]])
+        print(f"| {'secret' if secret else 'open'} | {rate:.0f} | {p50:.1f} ms | {p95:.1f} ms | "
+              f"{tx50:.2f} / {tx95:.2f} ms | {close:.0f} ms |")  # fmt: skip
+
+
+def report(args: argparse.Namespace, secret: bool, run: Run, sent: int, counts: tuple[int, int, int]) -> None:
     recorded = run.outcomes.get("recorded", 0)
-    kind = "secret" if args.secret else "open"
+    kind = "secret" if secret else "open"
     print(f"\n{args.database}, {kind} network poll, {args.orgs} organisations, concurrency {args.concurrency}")
     print(f"requests {sent} in {run.elapsed:.2f} s = {sent / run.elapsed:.0f} req/s; "
           f"ballots recorded {recorded} = {recorded / run.elapsed:.0f} ballots/s")  # fmt: skip
@@ -232,7 +322,8 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--repeat", type=float, default=0.1, help="share of reps pressing twice (and of staff trying)")
-    parser.add_argument("--secret", action="store_true")
+    parser.add_argument("--kinds", default="open,secret", help="which polls, in the order each round runs them")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each kind, interleaved")
     parser.add_argument("--seed", type=int, default=4)
     asyncio.run(main_async(parser.parse_args()))
 

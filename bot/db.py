@@ -15,6 +15,7 @@ SQLite details that matter for correctness:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,10 +25,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot import sqlite_async
 from bot.deadline import refuse_if_overdue
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -143,13 +147,15 @@ class Database:
         transaction, so the bytes of rows a migration deleted are gone from the database's files,
         not only marked free for reuse."""
         options = {"sqlite_begin": NO_BEGIN} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
-        async with self.engine.connect() as conn:
-            conn = await conn.execution_options(**options)
-            if self.is_sqlite:
-                await conn.exec_driver_sql("VACUUM")
-                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            else:
-                await conn.exec_driver_sql(f"VACUUM FULL {', '.join(tables)}")
+        statements = ["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"] if self.is_sqlite else [f"VACUUM FULL {', '.join(tables)}"]
+        try:
+            async with self.engine.connect() as conn:
+                conn = await conn.execution_options(**options)
+                for statement in statements:
+                    await conn.exec_driver_sql(statement)
+        except DBAPIError as exc:  # e.g. a role that does not own the tables: the data is safe, say what to run
+            log.warning("could not compact after the upgrade (%s); run as the tables' owner: %s",
+                        str(exc.orig).splitlines()[0], "; ".join(statements))  # fmt: skip
 
     async def current_revisions(self) -> set[str]:
         async with self.engine.connect() as conn:
