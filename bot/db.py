@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -140,21 +140,28 @@ class Database:
             await conn.run_sync(_run_alembic, "upgrade", "heads", attributes)
             await conn.commit()
         if attributes["compact"]:
-            await self._compact(attributes["compact"])
+            await self.compact(attributes["compact"], whole_file=True)
 
-    async def _compact(self, tables: list[str]) -> None:
-        """Rewrite these tables (on SQLite, the whole file, then empty its WAL) outside any
-        transaction, so the bytes of rows a migration deleted are gone from the database's files,
-        not only marked free for reuse."""
-        options = {"sqlite_begin": NO_BEGIN} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
-        statements = ["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"] if self.is_sqlite else [f"VACUUM FULL {', '.join(tables)}"]
+    async def compact(self, tables: Sequence[str], *, whole_file: bool = False) -> None:
+        """Leave no bytes of deleted rows in the database's files, only live rows, outside any
+        transaction. PostgreSQL: `VACUUM FULL` rewrites `tables` into new files (a plain VACUUM
+        only marks the space free). SQLite deletes with `secure_delete` on (see the connect hook),
+        which zeroes a deleted row where it lay; what remains is older copies of pages in the WAL,
+        which a truncating checkpoint removes, and with `whole_file` a VACUUM rewrites the file
+        (for data deleted before `secure_delete` was on). Best effort: a failure is logged with
+        what to run, never raised, because the data itself is already safe."""
+        if self.is_sqlite:
+            options: dict[str, Any] = {"sqlite_begin": NO_BEGIN}
+            statements = [*(["VACUUM"] if whole_file else []), "PRAGMA wal_checkpoint(TRUNCATE)"]
+        else:
+            options, statements = {"isolation_level": "AUTOCOMMIT"}, [f"VACUUM FULL {', '.join(tables)}"]
         try:
             async with self.engine.connect() as conn:
                 conn = await conn.execution_options(**options)
                 for statement in statements:
                     await conn.exec_driver_sql(statement)
-        except DBAPIError as exc:  # e.g. a role that does not own the tables: the data is safe, say what to run
-            log.warning("could not compact after the upgrade (%s); run as the tables' owner: %s",
+        except DBAPIError as exc:  # e.g. a role that does not own the tables
+            log.warning("could not compact %s (%s); run as the tables' owner: %s", ", ".join(tables),
                         str(exc.orig).splitlines()[0], "; ".join(statements))  # fmt: skip
 
     async def current_revisions(self) -> set[str]:
@@ -202,6 +209,9 @@ def _install_sqlite_transaction_control(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # A deleted row is overwritten with zeros, not left in a free cell: a secret poll's sealed
+        # ballots are deleted at its close, and nothing should be readable of them in the file after.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -1,7 +1,9 @@
 """Structured logs: one JSON object per line in production; quiet, readable lines in the shell.
 
 slack_sdk and Bolt print request and response bodies at DEBUG (tokens aside, that includes what
-people typed, anonymous feedback too), so their loggers never go below INFO whatever the level.
+people typed, anonymous feedback too), and the database drivers print every statement with its
+parameters (a receipt beside its sealed ballot, a closing poll's choices), so their loggers never
+go below INFO whatever the level.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-CHATTY = ("slack_sdk", "slack_bolt", "aiohttp", "apscheduler", "sqlalchemy", "uvicorn", "asyncio", "alembic")
+CHATTY = (
+    "slack_sdk", "slack_bolt", "aiohttp", "apscheduler", "sqlalchemy", "uvicorn", "asyncio", "alembic",
+    "aiosqlite", "asyncpg", "psycopg",
+)  # fmt: skip
 
 
 class JsonFormatter(logging.Formatter):

@@ -37,14 +37,18 @@ GONE = {"message_not_found", "channel_not_found", "is_archived", "cant_update_me
 async def close_polls(env: JobEnv, now: datetime) -> str:
     deps = env.deps
     async with deps.db.transaction() as session:
-        closing = await polls.close_due(session, now=now, today=deps.today(now), keys=deps.ballots)
+        # deps.ballot_keys, not deps.ballots: without a key, open ballots and secret polls with no
+        # ballot yet still close; a poll whose sealed ballots need the key is held and said so.
+        closing = await polls.close_due(session, now=now, today=deps.today(now), keys=deps.ballot_keys)
         keys = await queue_results(session, deps, closing.closed, now=now)
     await publish_outcome(deps, env.client, keys)
-    for held in closing.held:  # left open, retried on the next run; the operator must give the key
+    if any(r.poll.secret for r in closing.closed):
+        await deps.db.compact(polls.SEALED_TABLES)
+    for held in closing.held:  # left open, retried on the next run; the operator must act
         log.error("poll #%s not closed: %s", held.params.get("poll"), deps.translator("en")(held.key, **held.params))
     closed = closing.closed
     summary = f"closed {len(closed)} poll(s)" + (f": {', '.join(f'#{r.poll.id}' for r in closed)}" if closed else "")
-    return summary + (f"; {len(closing.held)} held for a missing ballot key" if closing.held else "")
+    return summary + (f"; {len(closing.held)} held, not counted (see the error above)" if closing.held else "")
 
 
 @job(

@@ -22,7 +22,7 @@ from bot.services.ballot_seal import BallotKeys
 from bot.settings import SettingsError
 
 # The commands that take votes or close polls on their own: they check the key before anything else.
-# (`jobs run poll-deadlines` asks for it when it runs, and leaves open a poll it cannot open.)
+# (`jobs run poll-deadlines` runs without it: it closes what needs no key and holds what does.)
 NEEDS_BALLOT_KEY = frozenset({"serve", "socket", "scheduler", "shell", "demo"})
 
 

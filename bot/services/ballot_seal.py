@@ -36,7 +36,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DomainError
-from models.polls import Poll, PollSealedBallot
+from models.polls import Poll, PollSealedBallot, PollStatus
 
 KEY_BYTES = 32
 VERSION = b"\x01"
@@ -63,6 +63,13 @@ class BallotUnreadable(BallotSealError):
     key = "polls.error.ballot_unreadable"
 
 
+class BallotsMismatch(BallotSealError):
+    """A closing secret poll has not exactly one ballot per receipt (a ballot lost or copied in the
+    database, or written by a process that does not seal): nothing is counted; an operator must look."""
+
+    key = "polls.error.ballots_mismatch"
+
+
 class BadBallotKey(ValueError):
     """A configured ballot key is not a key (the message says what is wrong, never the key)."""
 
@@ -73,8 +80,9 @@ def new_key() -> str:
 
 
 def parse_key(text: str) -> bytes:
+    padded = text.strip().encode() + b"=" * (-len(text.strip()) % 4)
     try:
-        raw = base64.urlsafe_b64decode(text.strip().encode() + b"=" * (-len(text.strip()) % 4))
+        raw = base64.b64decode(padded, altchars=b"-_", validate=True)  # a stray character is an error
     except (binascii.Error, ValueError):
         raise BadBallotKey("is not URL-safe base64 (make one with `nlsbot ballot-key new`)") from None
     if len(raw) != KEY_BYTES:
@@ -100,8 +108,10 @@ def _encode(choices: Iterable[int]) -> bytes:
     return json.dumps(list(choices), separators=(",", ":")).encode()
 
 
-def _aad(poll_id: int) -> bytes:
-    return f"nlsbot ballot v1 poll {poll_id}".encode()
+def _aad(poll_id: int, header: bytes) -> bytes:
+    """Authenticated with the ciphertext: the poll (a ballot copied into another poll does not
+    open) and the header (version, key id and nonce cannot be altered unseen)."""
+    return f"nlsbot ballot v1 poll {poll_id}:".encode() + header
 
 
 @dataclass(frozen=True)
@@ -127,9 +137,11 @@ class BallotKeys:
 
     def seal(self, poll_id: int, choices: Sequence[int], *, option_count: int) -> bytes:
         plain = _encode(choices).ljust(padded_length(option_count), b" ")
-        nonce = os.urandom(NONCE_BYTES)  # random per ballot: 2^-32 collision odds only past 2^32 ballots
+        # A random 96-bit nonce per ballot: safe for up to 2^32 ballots under one key (NIST SP 800-38D),
+        # a network's lifetime many times over; a rotation starts the count again.
+        nonce = os.urandom(NONCE_BYTES)
         header = VERSION + bytes.fromhex(self.current_id) + nonce
-        return header + AESGCM(self.current).encrypt(nonce, plain, _aad(poll_id))
+        return header + AESGCM(self.current).encrypt(nonce, plain, _aad(poll_id, header))
 
     def open(self, poll_id: int, sealed: bytes) -> list[int]:
         """The choices of one sealed ballot; `BallotKeyMissing` if its key is not configured."""
@@ -142,7 +154,7 @@ class BallotKeys:
             raise BallotKeyMissing(key_id=wanted, poll=poll_id)
         nonce = sealed[len(VERSION) + KEY_ID_BYTES : HEADER_BYTES]
         try:
-            plain = AESGCM(key).decrypt(nonce, sealed[HEADER_BYTES:], _aad(poll_id))
+            plain = AESGCM(key).decrypt(nonce, sealed[HEADER_BYTES:], _aad(poll_id, sealed[:HEADER_BYTES]))
         except InvalidTag:
             raise BallotUnreadable(poll=poll_id) from None
         return [int(c) for c in json.loads(plain)]
@@ -153,7 +165,11 @@ class BallotKeys:
 
 async def keys_in_use(session: AsyncSession) -> dict[str, list[int]]:
     """The keys that sealed the ballots of open polls: key id → the polls that need it."""
-    rows = await session.execute(select(PollSealedBallot.poll_id, PollSealedBallot.sealed))
+    rows = await session.execute(
+        select(PollSealedBallot.poll_id, PollSealedBallot.sealed)
+        .join(Poll, Poll.id == PollSealedBallot.poll_id)
+        .where(Poll.status == PollStatus.OPEN)
+    )
     needed: dict[str, set[int]] = {}
     for poll_id, sealed in rows:
         needed.setdefault(sealed_key_id(sealed), set()).add(poll_id)
@@ -169,7 +185,14 @@ async def reseal(session: AsyncSession, keys: BallotKeys) -> int:
     key can be dropped after it). Each poll's sealed ballots are rewritten in random order under
     new ids in this one transaction, so the rotation adds no order a reader could use. Returns how
     many ballots were sealed again."""
-    polls = (await session.execute(select(Poll.id, Poll.options).where(Poll.id.in_(select(PollSealedBallot.poll_id)))))
+    # Each open poll's row locked first, as a close locks it: a ballot cast meanwhile (it reads the
+    # poll FOR SHARE) waits for this transaction, and a poll that closed meanwhile is skipped.
+    polls = await session.execute(
+        select(Poll.id, Poll.options)
+        .where(Poll.status == PollStatus.OPEN, Poll.id.in_(select(PollSealedBallot.poll_id)))
+        .order_by(Poll.id)
+        .with_for_update()
+    )
     count = 0
     for poll_id, options in list(polls):
         blobs = (await session.execute(select(PollSealedBallot.sealed).where(PollSealedBallot.poll_id == poll_id)))

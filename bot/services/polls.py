@@ -52,7 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks import ids
 from bot.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services import audit, outbox, prefs
-from bot.services.ballot_seal import BallotKeys, BallotSealError
+from bot.services.ballot_seal import BallotKeyMissing, BallotKeys, BallotSealError, BallotsMismatch, sealed_key_id
 from bot.services.contributions import Fact, NeedsYou, Section, digest_section, needs_you
 from bot.services.counting import Count, count
 from bot.services.members import Member, directory_contacts, rep_of
@@ -72,6 +72,9 @@ from models.polls import (
 )
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 50
+# Where a closed or cancelled secret poll's deleted rows lay: compacted after it (Database.compact),
+# so no copy of a sealed ballot, or of the receipt that came with it, stays in the database's files.
+SEALED_TABLES = ("poll_sealed_ballots", "poll_receipts")
 QUESTION_LIMIT, OPTION_LIMIT = 300, 150
 LONGEST_POLL = timedelta(days=366)
 REMIND_BEFORE = timedelta(hours=24)
@@ -733,13 +736,14 @@ async def close_poll(
 @dataclass(frozen=True)
 class Closing:
     """What one run of the deadline job did: the polls it closed, and those it had to leave open
-    because their sealed ballots need a key this process was not given (retried on the next run)."""
+    because their sealed ballots could not be opened or counted (a key this process was not
+    given, a ballot altered, lost or copied): retried on the next run, never published half-made."""
 
     closed: list[Results]
     held: list[BallotSealError]
 
 
-async def close_due(session: AsyncSession, *, now: datetime, today: date, keys: BallotKeys) -> Closing:
+async def close_due(session: AsyncSession, *, now: datetime, today: date, keys: BallotKeys | None) -> Closing:
     """Close every open poll whose deadline has passed. Safe to run any number of times, in any
     number of processes at once: each poll is closed by exactly one conditional UPDATE. Each poll
     closes in a savepoint, so one whose ballots cannot be opened stays open (and is reported)
@@ -765,7 +769,7 @@ async def close_due(session: AsyncSession, *, now: datetime, today: date, keys: 
 
 
 async def _close(
-    session: AsyncSession, poll_id: int, *, now: datetime, today: date, closed_by: str | None, keys: BallotKeys
+    session: AsyncSession, poll_id: int, *, now: datetime, today: date, closed_by: str | None, keys: BallotKeys | None
 ) -> Results | None:
     """The one place a poll closes: None if it was not open (someone else closed it first)."""
     won = (
@@ -840,16 +844,30 @@ async def cancel_poll(
     return await get_poll(session, poll_id)
 
 
-async def _unseal(session: AsyncSession, poll: PollView, keys: BallotKeys) -> None:
+async def _unseal(session: AsyncSession, poll: PollView, keys: BallotKeys | None) -> None:
     """Open a closing secret poll's sealed ballots and write them, shuffled and under fresh ids,
     as plain choices; rewrite its receipts in random order too. All in the closing transaction, so
     every row of the poll now carries the same transaction id and a physical order that is random:
     nothing ties an opened ballot to a receipt, or to the sealed row a backup kept. Every ballot is
-    opened before anything is written, so a missing key leaves nothing half-done."""
-    sealed = (await session.execute(select(PollSealedBallot.sealed).where(PollSealedBallot.poll_id == poll.id))).scalars()
-    opened = [keys.open(poll.id, blob) for blob in sealed]
+    opened before anything is written, so a missing key leaves nothing half-done.
+
+    Plain ballots already stored for the open poll (written by a replica still on the code before
+    sealing, during an upgrade that should not have rolled) are counted with the opened ones rather
+    than lost; and the poll is held, never published, unless there is exactly one ballot per
+    receipt."""
+    sealed = list(
+        (await session.execute(select(PollSealedBallot.sealed).where(PollSealedBallot.poll_id == poll.id))).scalars()
+    )
+    if sealed and keys is None:
+        raise BallotKeyMissing(key_id=sealed_key_id(sealed[0]), poll=poll.id)
+    opened = [keys.open(poll.id, blob) for blob in sealed] if keys is not None else []
+    plain = (await session.execute(select(PollSecretBallot.choices).where(PollSecretBallot.poll_id == poll.id)))
+    ballots = opened + [list(c) for c in plain.scalars()]
+    receipts = await _receipt_count(session, poll.id)
+    if len(ballots) != receipts:
+        raise BallotsMismatch(poll=poll.id, ballots=len(ballots), receipts=receipts)
     await session.execute(delete(PollSealedBallot).where(PollSealedBallot.poll_id == poll.id))
-    await _rewrite_shuffled(session, poll.id, opened)
+    await _rewrite_shuffled(session, poll.id, ballots)
 
 
 async def _rewrite_shuffled(session: AsyncSession, poll_id: int, ballots: list[list[int]]) -> None:

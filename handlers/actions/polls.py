@@ -153,6 +153,8 @@ async def on_close(
         keys = await queue_results(session, deps, [res], now=now)
     await tell(body, client, nls.t("polls.done.closed", number=poll_id), respond=respond)
     await publish_outcome(deps, client, keys)
+    if res.poll.secret:
+        await deps.db.compact(polls.SEALED_TABLES)
 
 
 @domain_errors
@@ -162,6 +164,8 @@ async def on_cancel(
     await ack()
     poll_id, deps = poll_id_of(action), nls.deps
     async with deps.db.transaction() as session:
-        await polls.cancel_poll(session, poll_id=poll_id, user_id=_user(body), actor=nls.actor, now=deps.now())
+        poll = await polls.cancel_poll(session, poll_id=poll_id, user_id=_user(body), actor=nls.actor, now=deps.now())
     await tell(body, client, nls.t("polls.done.cancelled", number=poll_id), respond=respond)
     await publish_outcome(deps, client, [])
+    if poll.secret:
+        await deps.db.compact(polls.SEALED_TABLES)

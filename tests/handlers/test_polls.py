@@ -15,6 +15,7 @@ from bot.app import web_client
 from bot.blocks import ids
 from bot.deps import Deps
 from bot.localslack.server import BOT_USER_ID
+from bot.logs import configure_logging
 from bot.outbound.polls import post_poll
 from bot.services.ballot_seal import BallotKeys, new_key
 from bot.shell import payloads
@@ -487,8 +488,31 @@ async def test_a_poll_whose_ballot_key_is_missing_is_neither_closed_nor_publishe
     assert "Poll #1 can't be counted yet" in refused and "Nothing was published" in refused
     caplog.set_level(logging.ERROR, logger="jobs.polls")
     summary = await close_polls(env(deps), NOW + timedelta(days=4))
-    assert summary == "closed 0 poll(s); 1 held for a missing ballot key"
+    assert summary == "closed 0 poll(s); 1 held, not counted (see the error above)"
     assert next(r.getMessage() for r in caplog.records if r.name == "jobs.polls").startswith("poll #1 not closed:")
     async with deps.db.reader() as session:
         assert (await session.get(Poll, 1)).status is PollStatus.OPEN
     assert not [c for c in bot.slack.calls_to("chat.postMessage") if c.args.get("thread_ts") == message["ts"]]
+
+
+async def test_even_at_debug_a_secret_vote_and_its_close_log_no_choice_beside_a_voter(bot, deps, clock):
+    """NLS_LOG_LEVEL=DEBUG as an operator chasing a problem would set it: our loggers at DEBUG, the
+    libraries that print bodies or statement parameters held at INFO and above."""
+    clock.set(NOW)
+    await load_directory(deps)
+    poll = await open_poll(deps, secret=True, options=("Quietly yes", "Quietly no"))
+    root, saved = logging.getLogger(), logging.getLogger().handlers[:]
+    captured: list[logging.LogRecord] = []
+    capture = logging.Handler(logging.DEBUG)
+    capture.emit = captured.append  # type: ignore[method-assign]
+    configure_logging("DEBUG")
+    root.addHandler(capture)
+    try:
+        assert "Recorded" in text_of(await bot.answer(REP_MONTREAL, f"vote {poll.id} 2"))
+        await close_polls(env(deps), poll.closes_at + timedelta(minutes=1))
+    finally:
+        configure_logging("INFO")
+        root.handlers[:] = saved
+    assert captured, "the capture is broken"
+    logged = "\n".join(f"{r.name} {r.getMessage()} {getattr(r, 'fields', '')}" for r in captured)
+    assert REP_MONTREAL not in logged and "[1]" not in logged  # the voter, the choice (option 2 is [1])

@@ -12,14 +12,18 @@ from alembic import command
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
+from bot.app import web_client
 from bot.cli.ballots import check_ballot_keys
 from bot.db import Database, alembic_config
 from bot.deps import Deps
 from bot.services import ballot_seal, polls
 from bot.services.ballot_seal import BallotKeyMissing, BallotKeys, BallotUnreadable
+from bot.services.members import get_member
 from bot.settings import SettingsError
+from jobs import JobEnv
+from jobs.polls import close_polls
 from models.polls import PollReceipt, PollSealedBallot, PollSecretBallot, PollStatus
-from tests.support.polls import load_network, open_poll, rep_id, vote
+from tests.support.polls import NOW, load_network, open_poll, rep_id, vote
 
 KEY = BallotKeys.from_text(ballot_seal.new_key())
 OTHER = BallotKeys.from_text(ballot_seal.new_key())
@@ -63,8 +67,8 @@ def _with_keys(deps: Deps, keys: BallotKeys | None) -> Deps:
     return Deps(settings=settings, db=deps.db, clock=deps.clock, ballot_keys=keys)
 
 
-async def _voted_poll(deps: Deps, votes: int = 3) -> polls.PollView:
-    await load_network(deps, votes)
+async def _voted_poll(deps: Deps, votes: int = 3, *, orgs: int | None = None) -> polls.PollView:
+    await load_network(deps, orgs or votes)
     poll = await open_poll(deps, secret=True)
     for n in range(votes):
         await vote(deps, poll.id, rep_id(n), [n % 3])
@@ -192,3 +196,87 @@ def test_a_key_never_shows_in_a_repr(deps):
     raw = deps.ballots.current
     for shown in (repr(deps), repr(deps.settings), repr(deps.ballots), str(deps.ballots)):
         assert key not in shown and repr(raw) not in shown and raw.hex() not in shown
+
+
+# --- what a close leaves, and what it refuses to count ----------------------------------------------
+
+
+async def _sealed_blobs(deps: Deps) -> list[bytes]:
+    async with deps.db.reader() as session:
+        return [bytes(b) for b in (await session.execute(select(PollSealedBallot.sealed))).scalars()]
+
+
+async def test_after_a_close_no_sealed_ballot_is_left_in_the_database_files(deps):
+    """A physical copy of the database (a file snapshot, a base backup) taken after the close, with
+    the key, must not pair ballots with receipts: the deleted ciphertexts are compacted away."""
+    poll = await _voted_poll(deps, votes=6)
+    blobs = await _sealed_blobs(deps)
+    env = JobEnv(deps=deps, client=web_client(deps))
+    assert (await close_polls(env, poll.closes_at + timedelta(minutes=1))).startswith("closed 1 poll(s)")
+    if deps.db.is_sqlite:
+        path = Path(make_url(deps.settings.database_url).database)
+        files = b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+        assert not [b for b in blobs if b[-16:] in files]  # not even a ciphertext's tag
+    else:
+        async with deps.db.reader() as session:
+            size = (await session.execute(text("SELECT pg_relation_size('poll_sealed_ballots')"))).scalar_one()
+        assert size == 0  # rewritten empty: no dead tuple of a sealed ballot remains in its pages
+
+
+@pytest.mark.parametrize("tamper", ["lose one", "copy one"])
+async def test_a_poll_without_exactly_one_ballot_per_receipt_is_held_not_counted(deps, tamper):
+    poll = await _voted_poll(deps)
+    async with deps.db.transaction() as session:
+        row = (await session.execute(select(PollSealedBallot).limit(1))).scalar_one()
+        if tamper == "lose one":
+            await session.delete(row)
+        else:
+            await session.execute(
+                insert(PollSealedBallot.__table__), {"id": "copied", "poll_id": poll.id, "sealed": row.sealed}
+            )
+    at = poll.closes_at + timedelta(minutes=1)
+    async with deps.db.transaction() as session:
+        closing = await polls.close_due(session, now=at, today=at.date(), keys=deps.ballots)
+    assert closing.closed == [] and [h.key for h in closing.held] == ["polls.error.ballots_mismatch"]
+    assert closing.held[0].params == {"poll": poll.id, "ballots": 2 if tamper == "lose one" else 4, "receipts": 3}
+
+
+async def test_without_any_key_open_ballots_and_empty_secret_polls_still_close(deps):
+    await load_network(deps, 2)
+    open_ballot = await open_poll(deps)
+    await vote(deps, open_ballot.id, rep_id(0), [1])
+    empty_secret = await open_poll(deps, secret=True, question="Nobody voted?")
+    sealed = await open_poll(deps, secret=True, question="Sealed?")
+    await vote(deps, sealed.id, rep_id(1), [0])
+    at = sealed.closes_at + timedelta(minutes=1)
+    async with deps.db.transaction() as session:
+        closing = await polls.close_due(session, now=at, today=at.date(), keys=None)
+    assert sorted(r.poll.id for r in closing.closed) == [open_ballot.id, empty_secret.id]
+    assert [(h.key, h.params["poll"]) for h in closing.held] == [("polls.error.ballot_key_missing", sealed.id)]
+
+
+async def test_a_ballot_cast_while_a_rotation_runs_is_not_lost(deps):
+    """The vote's transaction is still open when the rotation starts: the rotation waits for it
+    (it locks the poll as a close does) and seals it again with the rest."""
+    poll = await _voted_poll(deps, orgs=4)
+    rotated = BallotKeys(OTHER.current, (deps.ballots.current,))
+    async with deps.db.transaction() as voting:
+        await polls.cast_vote(
+            voting, poll_id=poll.id, choices=[2], user_id=rep_id(3), actor=await get_member(voting, rep_id(3)),
+            now=NOW, today=NOW.date(), keys=deps.ballots,
+        )  # fmt: skip
+
+        async def rotate() -> int:
+            async with second.db.transaction() as session:
+                return await ballot_seal.reseal(session, rotated)
+
+        second = Deps(settings=deps.settings, db=Database(deps.settings.database_url), clock=deps.clock)
+        rotation = asyncio.create_task(rotate())
+        await asyncio.sleep(0.3)  # the rotation is waiting for the vote (on SQLite, for the file's lock)
+    try:
+        assert await rotation == 4
+    finally:
+        await second.close()
+    async with deps.db.reader() as session:
+        assert await ballot_seal.keys_in_use(session) == {OTHER.current_id: [poll.id]}
+        assert (await session.execute(select(func.count()).select_from(PollSealedBallot))).scalar_one() == 4

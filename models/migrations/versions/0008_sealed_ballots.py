@@ -62,6 +62,9 @@ def _seal_open_secret_polls() -> None:
         (poll_id, options) for poll_id, options in open_secret
         if bind.execute(sa.select(sa.func.count()).select_from(plain).where(plain.c.poll_id == poll_id)).scalar()
     ]  # fmt: skip
+    # Always compact afterwards: polls closed under the old code deleted plain ballots whose bytes
+    # (and, on PostgreSQL, whose receipts' transaction ids) may still lie in the files.
+    context.config.attributes.setdefault("compact", []).extend(["poll_secret_ballots", "poll_receipts"])
     if not with_ballots:
         return
     keys = context.config.attributes.get("ballot_keys")
@@ -74,6 +77,8 @@ def _seal_open_secret_polls() -> None:
             "(make a key with `nlsbot ballot-key new`)"
         )
     rng = random.SystemRandom()
+    if bind.dialect.name == "postgresql":  # replicas still on the old code wait: their vote reads the poll FOR SHARE
+        bind.execute(sa.select(polls.c.id).where(polls.c.id.in_([p for p, _ in with_ballots])).with_for_update())
     for poll_id, options in with_ballots:
         choices = [list(c) for c in bind.execute(sa.select(plain.c.choices).where(plain.c.poll_id == poll_id)).scalars()]
         rows = [{"id": str(uuid.uuid4()), "poll_id": poll_id, "sealed": keys.seal(poll_id, c, option_count=len(options))} for c in choices]
@@ -84,7 +89,6 @@ def _seal_open_secret_polls() -> None:
         bind.execute(receipts.delete().where(receipts.c.poll_id == poll_id))
         bind.execute(receipts.insert(), voters)
         bind.execute(sealed.insert(), rows)
-    context.config.attributes.setdefault("compact", []).extend(["poll_secret_ballots", "poll_receipts"])
 
 
 def downgrade() -> None:
