@@ -17,6 +17,7 @@ from bot.demo import load_demo
 from bot.deps import Deps
 from bot.i18n import Translator
 from bot.services import polls
+from bot.services.feedback import FormPlaces
 from bot.settings import Settings
 from bot.shell import payloads
 from bot.shell.forms import state_values
@@ -56,7 +57,7 @@ async def seed(database_url: str) -> dict[str, Any]:
         session.add_all(UserPref(slack_user_id=uid, slack_locale="en-CA", tz="America/Toronto", profile_fetched_at=now)
                         for uid in VOTERS if uid not in known)  # fmt: skip
     await db.dispose()
-    return {"poll_id": poll.id, "feedback_view": {**feedback_modal(Translator("en")).to_dict(), "id": "VBENCH"}}
+    return {"poll_id": poll.id, "feedback_view": {**feedback_modal(Translator("en"), FormPlaces(3, None, {})).to_dict(), "id": "VBENCH"}}
 
 
 def scenarios(context: dict[str, Any]) -> list[Scenario]:

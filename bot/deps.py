@@ -10,6 +10,7 @@ from bot.admission import WorkSlots
 from bot.db import Database
 from bot.deliveries import DeliveryLog
 from bot.i18n import Translator
+from bot.services import disclosure
 from bot.services.ballot_seal import BallotKeys
 from bot.settings import Settings, SettingsError
 
@@ -32,6 +33,7 @@ class Deps:
         self.work = WorkSlots(self.settings.work_slots)
         if self.ballot_keys is None:
             self.ballot_keys = self.settings.ballot_keys()
+        disclosure.configure(self.settings.anonymity_k)
 
     async def close(self) -> None:
         """The process's end: write the deliveries still in memory, then release the database."""

@@ -13,8 +13,12 @@ from bot.services.contributions import Fact, Section
 
 def render_fact(fact: Fact, t: Translator) -> str:
     """`t(key, **params)` with every text parameter escaped: facts may carry user-written text
-    (a poll question, a resource title) that must not ping or disguise a link."""
-    params: dict[str, Any] = {k: escape(v) if isinstance(v, str) else v for k, v in fact.params.items()}
+    (a poll question, a resource title) that must not ping or disguise a link. A parameter that
+    is itself a Fact (a topic's name) is rendered first, in the same language."""
+    params: dict[str, Any] = {
+        k: render_fact(v, t) if isinstance(v, Fact) else escape(v) if isinstance(v, str) else v
+        for k, v in fact.params.items()
+    }
     return t(fact.key, **params)
 
 

@@ -7,7 +7,8 @@ reaches the leads as text and pings nobody.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -23,7 +24,8 @@ from slack_sdk.models.views import View
 from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, divider, escape, fit, header, lines, mrkdwn
 from bot.i18n import Translator
-from bot.services.feedback import CANADA_WIDE, CONTACT_LIMIT, TEXT_LIMIT, Entry, FeedbackSummary, Receipt
+from bot.services.disclosure import Breakdown, Shown
+from bot.services.feedback import CANADA_WIDE, CONTACT_LIMIT, TEXT_LIMIT, Entry, FeedbackSummary, FormPlaces, Receipt
 from bot.services.members import PROVINCES
 from models.feedback import Topic, Urgency, Voice
 
@@ -66,19 +68,39 @@ def province_label(code: str | None, t: Translator) -> str:
 
 
 def place(province: str | None, region: str | None, t: Translator) -> str:
-    """ "Nova Scotia (Atlantic)", or just "Ontario" where the region is the province."""
+    """ "Nova Scotia (Atlantic)", or just "Ontario" where the region is the province, or just
+    "Atlantic" for an anonymous entry whose province would have named its organisation."""
+    if not province and region:
+        return t.choice("regions", region)
     name = province_label(province, t)
     region_name = t.choice("regions", region or "")
     return name if not province or region_name in ("", name) else f"{name} ({region_name})"
 
 
-def feedback_modal(t: Translator, *, province: str | None = None) -> View:
+def recorded_places(places: FormPlaces, t: Translator) -> str | None:
+    """"If you stay anonymous … Nova Scotia, Prince Edward Island: recorded as Atlantic; …"."""
+    if not places.recorded_as:
+        return None
+    groups: dict[str | None, list[str]] = {}
+    for province, region in places.recorded_as.items():
+        groups.setdefault(region, []).append(t.choice("feedback.province", province))
+    parts = [
+        t("feedback.form.recorded_as", provinces=", ".join(names),
+          place=t.choice("regions", region) if region else t("feedback.province.CA"))
+        for region, names in groups.items()
+    ]  # fmt: skip
+    return t("feedback.form.anonymous_places", k=places.k, places="; ".join(parts))
+
+
+def feedback_modal(t: Translator, places: FormPlaces) -> View:
     """Whose voice, topic, province, the words, urgency, an optional contact, and anonymity —
     on by default for everyone and said so: a modal cannot change one field's default from
-    another's without a round trip that could lose what was typed."""
+    another's without a round trip that could lose what was typed. Where a province would
+    identify an anonymous sender, the form says how it will be recorded, before sending."""
     provinces = [option(code, t.choice("feedback.province", code)) for code in PROVINCES]
     provinces.append(option(CANADA_WIDE, t("feedback.province.CA")))
-    initial_province = next((o for o in provinces if o.value == province), None)
+    initial_province = next((o for o in provinces if o.value == places.initial), None)
+    coarse = recorded_places(places, t)
     urgencies = [option(u.value, t(f"feedback.urgency.{u.value}")) for u in Urgency]
     anonymous = option("yes", t("feedback.form.anonymous_option"), t("feedback.form.anonymous_description"))
     blocks: list[Block] = [
@@ -133,6 +155,7 @@ def feedback_modal(t: Translator, *, province: str | None = None) -> View:
                 action_id=ids.FEEDBACK_ANONYMOUS, options=[anonymous], initial_options=[anonymous]
             ),
         ),
+        *([context(coarse)] if coarse else []),
         text_input(
             ids.FEEDBACK_CONTACT,
             t("feedback.form.contact"),
@@ -141,6 +164,7 @@ def feedback_modal(t: Translator, *, province: str | None = None) -> View:
             hint=t("feedback.form.contact_hint"),
         ),
         context(t("feedback.form.privacy")),
+        context(t("feedback.form.words_identify")),
     ]
     return View(
         type="modal",
@@ -171,9 +195,17 @@ def receipt_view(receipt: Receipt, t: Translator) -> View:
     return done_view(t, t("feedback.done.title"), body)
 
 
-def _counts(title: str, counts: Mapping[str, int], total: int) -> str:
-    rows = [f"`{n:>3}` {label}" for label, n in counts.items()]
-    return f"*{title}*\n" + (lines(rows) if total else "–")
+def shown_count(shown: Shown, t: Translator) -> str:
+    return str(shown.value) if not shown.few else t("disclosure.fewer", k=shown.k)
+
+
+def _counts(title: str, cells: Breakdown, label: Callable[[Any], str], t: Translator) -> str:
+    """A breakdown as the disclosure rule lets it be shown: the cells of k or more, then the rest
+    merged ("other: 4 (2 topics)", or "fewer than 3")."""
+    rows = [f"`{shown_count(n, t):>3}` {label(key)}" for key, n in cells.cells]
+    if cells.other is not None:
+        rows.append(f"`{shown_count(cells.other, t):>3}` {t('disclosure.other', count=cells.other_count)}")
+    return f"*{title}*\n" + (lines(rows) if rows else "–")
 
 
 def entry_block(entry: Entry, t: Translator) -> Block:
@@ -187,6 +219,8 @@ def entry_block(entry: Entry, t: Translator) -> Block:
     ]
     if entry.anonymous:
         who = t("feedback.summary.anonymous")
+        if entry.names_someone:
+            who += " · " + t("feedback.summary.names_someone")
     else:
         who = t("feedback.summary.from", user=f"<@{entry.submitted_by}>", org=escape(entry.organisation or "–"))
         if entry.contact:
@@ -198,21 +232,27 @@ def summary_reply(summary: FeedbackSummary, t: Translator) -> Reply:
     """Counts by topic, region, voice and urgency, then the most recent entries (anonymous ones
     without identity), within one message."""
     title = t("feedback.summary.title", since=t.date(summary.since))
-    if not summary.total:
+    if not summary.total.value and not summary.total.few:
         return Reply(text=title, blocks=[header(title), mrkdwn(t("feedback.summary.none"))])
-    topics = {t(f"feedback.topic.{k.value}"): n for k, n in summary.by_topic.items()}
-    regions = {(t.choice("regions", k) if k else t("feedback.province.CA")): n for k, n in summary.by_region.items()}
-    voices = {t(f"feedback.voice.{k.value}"): n for k, n in summary.by_voice.items()}
-    urgencies = {t(f"feedback.urgency.{k.value}"): n for k, n in summary.by_urgency.items()}
+
+    def region_label(code: str) -> str:
+        return t.choice("regions", code) if code else t("feedback.province.CA")
+
+    total = (
+        t("feedback.summary.total", count=summary.total.value) if not summary.total.few
+        else t("feedback.summary.total_few", k=summary.total.k)
+    )  # fmt: skip
     blocks: list[Block] = [
         header(title),
-        context(t("feedback.summary.total", count=summary.total)),
-        mrkdwn(_counts(t("feedback.summary.by_topic"), topics, summary.total)),
-        mrkdwn(_counts(t("feedback.summary.by_region"), regions, summary.total)),
+        context(total + " · " + t("disclosure.rule", k=summary.total.k)),
+        mrkdwn(_counts(t("feedback.summary.by_topic"), summary.by_topic, lambda k: t(f"feedback.topic.{k.value}"), t)),
+        mrkdwn(_counts(t("feedback.summary.by_region"), summary.by_region, region_label, t)),
         mrkdwn(
-            _counts(t("feedback.summary.by_voice"), voices, summary.total)
+            _counts(t("feedback.summary.by_voice"), summary.by_voice, lambda k: t(f"feedback.voice.{k.value}"), t)
             + "\n\n"
-            + _counts(t("feedback.summary.by_urgency"), urgencies, summary.total)
+            + _counts(
+                t("feedback.summary.by_urgency"), summary.by_urgency, lambda k: t(f"feedback.urgency.{k.value}"), t
+            )
         ),
         divider(),
         mrkdwn(f"*{t('feedback.summary.recent', count=len(summary.recent))}*"),

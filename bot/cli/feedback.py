@@ -2,7 +2,8 @@
 word as typed (accents, emoji and line breaks survive; the csv module quotes what needs it).
 
 The export is for operators, who can read the database anyway: it holds named submitters, but an
-anonymous entry has nothing to export beyond what its row holds.
+anonymous entry has nothing to export beyond what its row holds, and its place only as finely as
+the disclosure rule allows (bot.services.disclosure), which the first line says.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TextIO
 from bot.cli.csvio import write_csv
 from bot.cli.registry import exporter
 from bot.deps import Deps
-from bot.services import consultations, feedback
+from bot.services import consultations, disclosure, feedback
 
 
 def _feedback_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +26,7 @@ def _feedback_arguments(parser: argparse.ArgumentParser) -> None:
 async def export_feedback(deps: Deps, args: argparse.Namespace, out: TextIO) -> None:
     async with deps.db.reader() as session:
         rows = await feedback.export_rows(session, since=getattr(args, "since", None))
+    out.write(deps.translator()("feedback.export.note", k=disclosure.k()) + "\n")  # the rule, in a header line
     write_csv(out, feedback.EXPORT_COLUMNS, rows)
 
 

@@ -11,9 +11,10 @@ clicked — is written down in docs/feedback.md.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,11 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import Invalid, NotAllowed
-from bot.services import audit
+from bot.services import audit, disclosure
 from bot.services.contributions import Fact, Section, digest_section, lead_stats
+from bot.services.disclosure import Breakdown, Places, Shown
 from bot.services.members import PROVINCES, Member, region_of
 from bot.services.sql import insert_if_absent
-from models import Organisation
+from models import Organisation, Person
 from models.feedback import Feedback, Topic, Urgency, Voice
 
 TEXT_LIMIT = 3000
@@ -161,14 +163,19 @@ async def submit(
 ) -> Receipt:
     """Store one piece of feedback. Anonymous: the submitter is dropped here, before any write,
     and nothing is audited (an audit row would carry the exact time). Named: who, their
-    organisation and the contact are kept, and the submission is audited."""
+    organisation and the contact are kept, and the submission is audited. An anonymous place is
+    kept only as finely as covers at least k member organisations (bot.services.disclosure)."""
+    province = None if form.province == CANADA_WIDE else form.province
+    region = region_of(province) if province else None
+    if form.anonymous:
+        province, region = (await disclosure.places(session)).anonymous_place(province, region)
     values: dict[str, Any] = {
         "received_on": today,
         "voice": form.voice,
         "topic": form.topic,
         "urgency": form.urgency,
-        "province": None if form.province == CANADA_WIDE else form.province,
-        "region": None if form.province == CANADA_WIDE else region_of(form.province),
+        "province": province,
+        "region": region,
         "text": form.text,
         "anonymous": form.anonymous,
     }
@@ -202,6 +209,24 @@ async def _insert_with_fresh_reference(session: AsyncSession, values: dict[str, 
     raise RuntimeError("could not draw an unused feedback reference")
 
 
+@dataclass(frozen=True)
+class FormPlaces:
+    """What the feedback form needs to keep an anonymous place from identifying its sender: the
+    province to start with (none where it would identify), and how each province that covers
+    fewer than k organisations will be recorded (its region, or None: Canada-wide)."""
+
+    k: int
+    initial: str | None
+    recorded_as: dict[str, str | None]
+
+
+async def form_places(session: AsyncSession, organisation_province: str | None) -> FormPlaces:
+    places = await disclosure.places(session)
+    recorded_as = {p: places.anonymous_place(p, region_of(p))[1] for p in PROVINCES if places.identifying(p)}
+    initial = organisation_province if organisation_province and not places.identifying(organisation_province) else None
+    return FormPlaces(disclosure.k(), initial, recorded_as)
+
+
 # --- reading (leads and admins only) ---------------------------------------------------------
 
 
@@ -226,16 +251,19 @@ class Entry:
     submitted_by: str | None = None
     organisation: str | None = None
     contact: str | None = None
+    names_someone: bool = False  # the words contain a name from the directory: handle with care
 
 
 @dataclass(frozen=True)
 class FeedbackSummary:
+    """Counts as the disclosure rule lets them be shown, and the most recent entries."""
+
     since: date
-    total: int
-    by_topic: dict[Topic, int] = field(default_factory=dict)
-    by_region: dict[str, int] = field(default_factory=dict)  # "" = Canada-wide
-    by_voice: dict[Voice, int] = field(default_factory=dict)
-    by_urgency: dict[Urgency, int] = field(default_factory=dict)
+    total: Shown
+    by_topic: Breakdown
+    by_region: Breakdown  # "" = Canada-wide
+    by_voice: Breakdown
+    by_urgency: Breakdown
     recent: tuple[Entry, ...] = ()
 
 
@@ -250,15 +278,20 @@ def parse_since(args: str, today: date) -> date:
         raise Invalid("feedback.summary.usage") from None
 
 
-def _entry(row: Feedback, organisation: str | None) -> Entry:
+def _entry(row: Feedback, organisation: str | None, places: Places) -> Entry:
+    """An entry as leads may see it: an anonymous one's place no finer than the rule allows today
+    (it was coarsened when stored; the directory may have shrunk since, or it predates the rule)."""
+    province, region = (row.province, row.region)
+    if row.anonymous:
+        province, region = places.anonymous_place(province, region)
     return Entry(
         ref=row.ref,
         received_on=row.received_on,
         voice=row.voice,
         topic=row.topic,
         urgency=row.urgency,
-        province=row.province,
-        region=row.region,
+        province=province,
+        region=region,
         text=row.text,
         anonymous=row.anonymous,
         submitted_by=row.submitted_by,
@@ -278,7 +311,31 @@ async def entries(session: AsyncSession, *, since: date | None = None, limit: in
         query = query.where(Feedback.received_on >= since)
     if limit is not None:
         query = query.limit(limit)
-    return [_entry(row, org) for row, org in (await session.execute(query)).all()]
+    places = await disclosure.places(session)
+    return [_entry(row, org, places) for row, org in (await session.execute(query)).all()]
+
+
+def _folded(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces: for matching names in words."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c if c.isalnum() else " " for c in plain if not unicodedata.combining(c))
+    return f" {' '.join(plain.split())} "
+
+
+async def _directory_names(session: AsyncSession) -> list[str]:
+    """The people's and organisations' names, folded; one-word names of under 4 letters are left
+    out (too likely to be ordinary words)."""
+    names = [
+        *(await session.execute(select(Person.name))).scalars(),
+        *(await session.execute(select(Organisation.name))).scalars(),
+    ]
+    folded = {_folded(n) for n in names if n}
+    return [n for n in folded if len(n.strip()) >= 4 or " " in n.strip()]
+
+
+def _names_someone(text: str, names: list[str]) -> bool:
+    words = _folded(text)
+    return any(name in words for name in names)
 
 
 async def summary(session: AsyncSession, *, actor: Member | None, since: date, limit: int = RECENT) -> FeedbackSummary:
@@ -296,19 +353,25 @@ async def summary(session: AsyncSession, *, actor: Member | None, since: date, l
     regions: Counter[str] = Counter()
     voices: Counter[Voice] = Counter()
     urgencies: Counter[Urgency] = Counter()
+    places = await disclosure.places(session)
     for topic, region, voice, urgency, n in rows:
         topics[topic] += n
-        regions[region or ""] += n
+        regions[places.anonymous_place(None, region)[1] or ""] += n  # a region of fewer than k counts nationally
         voices[voice] += n
         urgencies[urgency] += n
+    names = await _directory_names(session)
+    recent = [
+        replace(e, names_someone=_names_someone(e.text, names))
+        for e in await entries(session, since=since, limit=limit)
+    ]
     return FeedbackSummary(
         since=since,
-        total=sum(voices.values()),
-        by_topic=dict(topics.most_common()),
-        by_region=dict(regions.most_common()),
-        by_voice=dict(voices.most_common()),
-        by_urgency={u: urgencies[u] for u in Urgency if urgencies[u]},
-        recent=tuple(await entries(session, since=since, limit=limit)),
+        total=disclosure.shown(sum(voices.values())),
+        by_topic=disclosure.breakdown(topics),
+        by_region=disclosure.breakdown(regions),
+        by_voice=disclosure.breakdown(voices),
+        by_urgency=disclosure.breakdown(urgencies),
+        recent=tuple(recent),
     )
 
 
@@ -321,7 +384,7 @@ async def export_rows(session: AsyncSession, *, since: date | None = None) -> li
             "received_on": e.received_on.isoformat(),
             "voice": e.voice.value,
             "topic": e.topic.value,
-            "province": e.province or CANADA_WIDE,
+            "province": e.province or ("" if e.region else CANADA_WIDE),  # region only: no province kept
             "region": e.region or "",
             "urgency": e.urgency.value,
             "anonymous": "yes" if e.anonymous else "no",
@@ -357,17 +420,39 @@ async def _counts_since(session: AsyncSession, day: date) -> tuple[int, int, lis
 # count may include or miss a few hours, which the day-level privacy of feedback accepts.
 
 
+def count_fact(key: str, count: int) -> Fact:
+    """`key` with the count, or `key_few` with k when the rule hides the number."""
+    seen = disclosure.shown(count)
+    return Fact(f"{key}_few", {"k": seen.k}) if seen.few else Fact(key, {"count": seen.value})
+
+
+def breakdown_facts(counts: Mapping[Topic, int]) -> tuple[Fact, ...]:
+    cells = disclosure.breakdown(counts)
+    facts = [
+        Fact(f"feedback.topic_count.{Topic(topic).value}", {"count": n.value}) if not n.few
+        else Fact("feedback.topic_count_few", {"k": n.k, "topic": Fact(f"feedback.topic.{Topic(topic).value}")})
+        for topic, n in cells.cells
+    ]  # fmt: skip
+    if cells.other is not None:
+        other = cells.other
+        facts.append(
+            Fact("feedback.topic_count_other_few", {"k": other.k, "topics": cells.other_count}) if other.few
+            else Fact("feedback.topic_count_other", {"count": other.value, "topics": cells.other_count})
+        )  # fmt: skip
+    return tuple(facts)
+
+
 @digest_section
 async def digest(session: AsyncSession, since: datetime, now: datetime) -> Section | None:
-    """New feedback since the last digest (from its day on), by topic."""
+    """New feedback since the last digest (from its day on), by topic, under the disclosure rule."""
     total, urgent, topics = await _counts_since(session, since.date())
     if not total:
         return None
     return Section(
         order=60,
         title=Fact("feedback.digest.title", {"since": since.date().isoformat()}),
-        headline=(Fact("feedback.digest.total", {"count": total}), Fact("feedback.digest.urgent", {"count": urgent})),
-        details=tuple(Fact(f"feedback.topic_count.{t.value}", {"count": n}) for t, n in topics),
+        headline=(count_fact("feedback.digest.total", total), count_fact("feedback.digest.urgent", urgent)),
+        details=breakdown_facts(dict(topics)),
         more=Fact("feedback.digest.more"),
     )
 
@@ -379,5 +464,5 @@ async def stats(session: AsyncSession, now: datetime) -> Section | None:
     return Section(
         order=60,
         title=Fact("feedback.stats.title"),
-        headline=(Fact("feedback.stats.month", {"count": total}), Fact("feedback.digest.urgent", {"count": urgent})),
+        headline=(count_fact("feedback.stats.month", total), count_fact("feedback.digest.urgent", urgent)),
     )

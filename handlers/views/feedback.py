@@ -59,9 +59,12 @@ async def on_done(ack: Any) -> None:
 
 async def open_feedback_modal(client: AsyncWebClient, trigger_id: str, nls: Ctx) -> None:
     """The same modal from `/nls feedback`, the global shortcut and the App Home button; the
-    province starts at the person's organisation's, when we know it."""
+    province starts at the person's organisation's, when we know it and it would not identify
+    them (bot.services.disclosure), and the form says how an anonymous place is recorded."""
     province = nls.actor.org.province if nls.actor and nls.actor.org else None
-    await client.views_open(trigger_id=trigger_id, view=feedback_blocks.feedback_modal(nls.t, province=province))
+    async with nls.deps.db.reader() as session:
+        places = await feedback.form_places(session, province)
+    await client.views_open(trigger_id=trigger_id, view=feedback_blocks.feedback_modal(nls.t, places))
 
 
 def fields(view: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:

@@ -37,7 +37,9 @@ async def _submit(deps, user: str, text: str, day: date, **changes: object) -> s
 
 
 def _read(out: io.StringIO) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    note, _, table = out.getvalue().partition("\n")
+    assert note.startswith("# Anonymous entries keep their place only where at least 3 member organisations")
+    return list(csv.DictReader(io.StringIO(table, newline="")))
 
 
 async def test_feedback_csv_round_trips_every_character_and_hides_anonymous_identity(deps):
@@ -49,6 +51,8 @@ async def test_feedback_csv_round_trips_every_character_and_hides_anonymous_iden
     rows = {r["reference"]: r for r in _read(out)}
     assert list(next(iter(rows.values()))) == list(feedback.EXPORT_COLUMNS)
     assert rows[anonymous]["text"] == WORDS[0].strip()
+    # Montréal PLI is Quebec's only member organisation here: its anonymous place is Canada-wide
+    assert (rows[anonymous]["province"], rows[anonymous]["region"]) == ("CA", "")
     assert (rows[anonymous]["anonymous"], rows[anonymous]["submitted_by"], rows[anonymous]["organisation"]) == (
         "yes",
         "",
@@ -73,6 +77,7 @@ async def test_an_unknown_consultation_is_a_clear_error(deps):
 def test_the_exporters_are_registered_on_the_command_line(tmp_path):
     result = run(["export", "feedback"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == ",".join(feedback.EXPORT_COLUMNS)
+    assert result.stdout.splitlines()[0].startswith("# Anonymous entries keep their place only where")
+    assert result.stdout.splitlines()[1] == ",".join(feedback.EXPORT_COLUMNS)
     missing = run(["export", "consultation", "7"], tmp_path)
     assert missing.returncode == 1 and "There is no consultation #7" in missing.stderr

@@ -56,7 +56,11 @@ async def test_a_newcomer_voice_is_received_anonymously_with_a_reference(bot, de
     anonymous = next(b for b in view["blocks"] if b.get("block_id") == ids.FEEDBACK_ANONYMOUS)
     assert anonymous["element"]["initial_options"], "anonymous is on by default"
     province = next(b for b in view["blocks"] if b.get("block_id") == ids.FEEDBACK_PROVINCE)
-    assert province["element"]["initial_option"]["value"] == "QC"  # the person's organisation's province
+    # Montréal PLI is Quebec's only member organisation: the form starts with no province, and says why
+    assert "initial_option" not in province["element"]
+    [notice] = [b["elements"][0]["text"] for b in view["blocks"] if "If you stay anonymous" in str(b)]
+    recorded_nationally = notice.split("; ")[-1] if "; " in notice else notice
+    assert "Quebec" in recorded_nationally and recorded_nationally.endswith("recorded as Canada-wide or several places.")
 
     response = await bot.submit(REP_MONTREAL, view, answers())
     body = response.json()
@@ -68,8 +72,8 @@ async def test_a_newcomer_voice_is_received_anonymously_with_a_reference(bot, de
         Voice.NEWCOMER,
         Topic.HOUSING,
         Urgency.URGENT,
-        "QC",
-        "quebec",
+        None,  # "QC" chosen, but it would name Montréal PLI: kept Canada-wide
+        None,
     )
     assert row.text == NEWCOMER_WORDS  # accents, emoji, line breaks and guillemets as typed
     assert row.anonymous and (row.submitted_by, row.organisation_id, row.contact) == (None, None, None)
@@ -192,7 +196,8 @@ async def test_leads_read_the_summary_escaped_and_whole_and_others_cannot(bot, d
     summary = await bot.answer(LEAD, "feedback summary")
     text = text_of(summary)
     assert "3 entries" in text
-    assert "Housing" in text and "Anti-racism" in text and "Quebec" in text and "Ontario" in text
+    assert "Housing" in text and "Anti-racism" in text and "Ontario" in text  # the named entry keeps its place
+    assert "Quebec" not in text  # the anonymous one from Quebec's only organisation does not
     assert "A newcomer's voice" in text and "Urgent — within days" in text
     # user text is inert: Slack's control characters arrive as entities, nobody is pinged
     assert (
@@ -219,6 +224,6 @@ async def test_summary_since_a_day_counts_from_that_day(bot, deps, clock):
     await submit_feedback(bot, REP_MONTREAL)
     clock.set(datetime(2026, 3, 20, 15, 0))
     await submit_feedback(bot, REP_TORONTO)
-    assert "2 entries" in text_of(await bot.answer(LEAD, "feedback summary since 2026-03-01"))
-    assert "1 entry" in text_of(await bot.answer(LEAD, "feedback summary since 2026-03-10"))
+    assert "The 2 most recent entries" in text_of(await bot.answer(LEAD, "feedback summary since 2026-03-01"))
+    assert "The most recent entry" in text_of(await bot.answer(LEAD, "feedback summary since 2026-03-10"))
     assert "No feedback since then" in text_of(await bot.answer(LEAD, "feedback summary since 2026-04-01"))

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.errors import NotAllowed
 from bot.services import feedback, members
+from bot.services.disclosure import Breakdown, Shown
 from bot.services.feedback import REF_ALPHABET, FeedbackForm, FormInvalid, parse_form, parse_since
 from models import AuditEvent
 from models.feedback import Feedback, Topic, Urgency, Voice
@@ -136,14 +137,17 @@ async def test_only_leads_and_admins_read_and_the_counts_add_up(deps):
         summary = await feedback.summary(session, actor=lead, since=TODAY)
         digest = await feedback.digest(session, NOW, NOW)
         stats = await feedback.stats(session, NOW)
-    assert summary.total == 3 and len(summary.recent) == 3
-    assert summary.by_topic == {Topic.HEALTH: 2, Topic.HOUSING: 1}
-    assert summary.by_region == {"atlantic": 1, "ontario": 1, "": 1}
-    assert summary.by_voice == {Voice.NEWCOMER: 2, Voice.ORGANISATION: 1}
-    assert summary.by_urgency == {Urgency.ROUTINE: 2, Urgency.URGENT: 1}
-    assert [f.params["count"] for f in digest.headline] == [3, 1]
-    assert {f.key: f.params["count"] for f in digest.details} == {
-        "feedback.topic_count.health": 2,
-        "feedback.topic_count.housing": 1,
-    }
+    # counted under the disclosure rule (k = 3): totals of 3 shown, smaller cells merged, and the
+    # Atlantic and Ontario of this small directory (2 organisations each) counted Canada-wide
+    three = Shown(3, 3)
+    assert summary.total == three and len(summary.recent) == 3
+    assert summary.by_topic == Breakdown((), three, 2)  # health 2 and housing 1, merged
+    assert summary.by_region == Breakdown((("", three),))
+    assert summary.by_voice == Breakdown((), three, 2)
+    assert summary.by_urgency == Breakdown((), three, 2)
+    assert [(f.key, f.params) for f in digest.headline] == [
+        ("feedback.digest.total", {"count": 3}),
+        ("feedback.digest.urgent_few", {"k": 3}),
+    ]
+    assert [(f.key, f.params) for f in digest.details] == [("feedback.topic_count_other", {"count": 3, "topics": 2})]
     assert stats.headline[0].params == {"count": 3}
