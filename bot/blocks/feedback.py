@@ -89,7 +89,10 @@ def recorded_places(places: FormPlaces, t: Translator) -> str | None:
           place=t.choice("regions", region) if region else t("feedback.province.CA"))
         for region, names in groups.items()
     ]  # fmt: skip
-    return t("feedback.form.anonymous_places", k=places.k, places="; ".join(parts))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = t("feedback.form.recorded_joiner", first=joined, rest=part)
+    return t("feedback.form.anonymous_places", k=places.k, places=joined)
 
 
 def feedback_modal(t: Translator, places: FormPlaces) -> View:
