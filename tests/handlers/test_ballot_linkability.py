@@ -13,7 +13,6 @@ delivery log, the profile cache) is there to be read, with choices the test know
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Callable, Hashable, Mapping
 from datetime import timedelta
@@ -28,6 +27,7 @@ from tests.support.reader import (
     leave_one_out_accuracy,
     new_rows,
     row_key,
+    settled,
     snapshot,
 )
 from tests.support.slackbot import text_of
@@ -90,17 +90,6 @@ def _assert_no_channel_predicts(channels: Mapping[str, Linked], truth: Mapping[s
             assert hits < bound, f"{name}: {column} predicts {hits} of {len(truth)} choices (chance stays under {bound})"
 
 
-async def _settled(deps) -> Snapshot:
-    """The database once a request's after-work (profile cache, delivery batch) has landed."""
-    state = await snapshot(deps)
-    for _ in range(40):
-        await asyncio.sleep(0.25)
-        if (later := await snapshot(deps)) == state:
-            break
-        state = later
-    return state
-
-
 async def test_no_database_reader_can_link_a_secret_ballot_to_its_voter_open_or_closed(bot, deps, clock):
     clock.set(NOW)
     await load_network(deps, VOTERS)
@@ -108,10 +97,10 @@ async def test_no_database_reader_can_link_a_secret_ballot_to_its_voter_open_or_
     truth = _choices()
 
     by_commit: Linked = {}
-    state = await _settled(deps)
+    state = await settled(deps)
     for voter, choice in truth.items():  # one request, one transaction per ballot, as people vote
         assert "Recorded" in text_of(await bot.answer(voter, f"vote {poll.id} {choice + 1}"))
-        after = await _settled(deps)
+        after = await settled(deps)
         added = new_rows(state, after)
         assert [_voter(r) for r in added.pop(RECEIPTS)] == [voter]
         by_commit[voter], state = added, after

@@ -9,7 +9,6 @@ time zone). See docs/feedback.md for what that cache still implies.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from sqlalchemy import DateTime
@@ -18,7 +17,7 @@ from bot.blocks import ids
 from bot.shell import payloads
 from models.feedback import Feedback
 from tests.support.directory import REP_MONTREAL, STAFF_MONTREAL, STAFF_TORONTO, STRANGER, load_directory
-from tests.support.reader import Snapshot, new_rows, row_key, snapshot
+from tests.support.reader import Snapshot, new_rows, row_key, settled
 from tests.support.voices import dump_database, occurrences
 
 OUR_LOGGERS = ("bot", "handlers", "jobs", "models", "nlsbot")
@@ -77,18 +76,6 @@ def test_feedback_keeps_no_time_finer_than_the_day_and_no_sequence():
     assert not any(c.autoincrement is True for c in columns)
 
 
-async def _settled(deps) -> Snapshot:
-    """The database once the request's after-work (profile cache, delivery batch) has landed."""
-    state = await snapshot(deps)
-    for _ in range(40):
-        await asyncio.sleep(0.25)
-        later = await snapshot(deps)
-        if later == state:
-            return later
-        state = later
-    return state
-
-
 async def test_a_database_reader_finds_nothing_written_with_an_anonymous_submission_that_names_its_author(bot, deps):
     """The ballot reader's channels (tests/support/reader.py), played on feedback: what each
     submission's request added to the database, and on PostgreSQL what its transaction (xmin)
@@ -101,9 +88,9 @@ async def test_a_database_reader_finds_nothing_written_with_an_anonymous_submiss
         before = len(bot.slack.calls_to("views.open"))
         await bot.command(author, "feedback")
         view = await bot.opened_view(before)
-        state = await _settled(deps)  # opening the form may cache the profile; that is before, and apart
+        state = await settled(deps)  # opening the form may cache the profile; that is before, and apart
         await bot.submit(author, view, answers)
-        return state, await _settled(deps)
+        return state, await settled(deps)
 
     # the reader's eyes work: a *named* submission is found, in the feedback row and its audit
     state, after = await submit(STAFF_MONTREAL, {**_answers("newcomer", "QC"), ids.FEEDBACK_ANONYMOUS: "none"})

@@ -8,6 +8,7 @@ neighbour in physical order) predict what the voter chose better than chance?
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import Counter
 from collections.abc import Hashable, Mapping
@@ -37,6 +38,18 @@ async def snapshot(deps: Deps) -> Snapshot:
             out[table] = [dict(r._mapping) for r in await conn.execute(text(query))]
         await conn.rollback()
     return out
+
+
+async def settled(deps: Deps) -> Snapshot:
+    """The database once a request's after-work (profile cache, delivery batch) has landed: two
+    snapshots a quarter second apart that agree (or ten seconds, on a very slow machine)."""
+    state = await snapshot(deps)
+    for _ in range(40):
+        await asyncio.sleep(0.25)
+        if (later := await snapshot(deps)) == state:
+            break
+        state = later
+    return state
 
 
 async def _without_rowid(conn: Any, table: str) -> bool:
