@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from typing import Any
@@ -27,6 +28,7 @@ from bot.deps import Deps
 from bot.i18n import Translator
 from bot.logs import note_request
 from bot.services import prefs, requester
+from bot.services.deliveries import KEY_LENGTH as DELIVERY_KEY_LENGTH
 from bot.slackhttp import PooledRespond
 from handlers.context import Ctx
 from handlers.support import tell
@@ -167,12 +169,16 @@ def _json(payload: dict[str, Any]) -> BoltResponse:
 
 def _replay_key(body: dict[str, Any]) -> str | None:
     """Slack retries events with the same `event_id`; every user interaction (command, button,
-    modal submission, shortcut) carries a fresh `trigger_id`, so the same one twice is a replay."""
+    modal submission, shortcut) carries a fresh `trigger_id`, so the same one twice is a replay.
+    A key longer than the table's column is stored and looked up as its SHA-256, the same way
+    both times (it used to be cut when stored and looked up whole, so it never matched)."""
     if body.get("event_id"):
-        return f"event:{body['event_id']}"
-    if body.get("trigger_id"):
-        return f"trigger:{body['trigger_id']}"
-    return None
+        key = f"event:{body['event_id']}"
+    elif body.get("trigger_id"):
+        key = f"trigger:{body['trigger_id']}"
+    else:
+        return None
+    return key if len(key) <= DELIVERY_KEY_LENGTH else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _describe(body: dict[str, Any]) -> str:

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     work_slots: int = Field(default=8, ge=1, le=1000, alias="NLS_WORK_SLOTS")  # see bot.admission
     ack_budget: float = Field(default=DEFAULT_BUDGET_SECONDS, ge=0, le=3, alias="NLS_ACK_BUDGET")  # bot.deadline
     max_in_flight: int = Field(default=200, ge=1, le=10_000, alias="NLS_MAX_IN_FLIGHT")  # see bot.web
+    body_seconds: float = Field(default=5.0, gt=0, le=60, alias="NLS_BODY_SECONDS")  # see bot.front_door
     # Fewest member organisations an anonymous count or place may stand for (bot.services.disclosure).
     anonymity_k: int = Field(default=3, ge=2, le=50, alias="NLS_ANONYMITY_K")
     # When people hear from the bot, in their own time zone.

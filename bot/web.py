@@ -7,14 +7,14 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import deadline
+from bot import deadline, front_door
 from bot.deps import Deps
 from bot.logs import RequestLog, note_request
 from bot.runtime import Background
@@ -37,24 +37,41 @@ def worker_app() -> Starlette:
     return create_web_app(deps, app, Background(deps, app.client, scheduler=False))
 
 
+def refuse(refusal: front_door.Refusal) -> Response:
+    """One WARNING line naming why (never the body), and the status Slack's retry logic expects."""
+    log.warning("Slack request refused: %s", refusal.reason)
+    note_request(outcome="rejected")
+    return JSONResponse({"error": refusal.reason}, status_code=refusal.status)
+
+
 def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = None) -> Starlette:
-    slack = AsyncSlackRequestHandler(app)
     in_flight = 0
 
     async def events(request: Request) -> Response:
+        with deadline.ack_clock(deps.settings.ack_budget):
+            body = await front_door.read_body(request, seconds=deps.settings.body_seconds)
+            if isinstance(body, front_door.Refusal):
+                return refuse(body)
+            secret = deps.settings.slack_signing_secret
+            refusal = front_door.signature_refusal(request, body, secret) if secret else None
+            if refusal is not None:
+                return refuse(refusal)
+            return await dispatch(request, body)
+
+    async def dispatch(request: Request, body: bytes) -> Response:
         # Past NLS_MAX_IN_FLIGHT requests being served at once the process is behind, and every
         # request more would make all of them late (they share one CPU): refuse it at once, before
         # any parsing, so the others are answered in time. Slack shows the person an error for it
-        # (nothing was done, they try again) and delivers a refused event again later.
+        # (nothing was done, they try again) and delivers a refused event again later. Counted only
+        # now, with a whole signed body in hand: a slow or half-sent client never holds a slot.
         nonlocal in_flight
         if in_flight >= deps.settings.max_in_flight:
             note_request(outcome="shed")
             return JSONResponse({"error": "busy"}, status_code=503, headers={"Retry-After": "1"})
         in_flight += 1
         try:
-            with deadline.ack_clock(deps.settings.ack_budget):
-                return await slack.handle(request)
-        except ValueError:  # a body Bolt cannot parse (e.g. malformed JSON in `payload`): touch nothing
+            return to_starlette_response(await app.async_dispatch(to_async_bolt_request(request, body)))
+        except ValueError:  # a body Bolt cannot parse (malformed JSON in `payload`, not UTF-8): touch nothing
             log.warning("unparseable Slack request refused")
             return JSONResponse({"error": "malformed request"}, status_code=400)
         finally:

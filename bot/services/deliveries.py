@@ -15,13 +15,14 @@ from bot.services.sql import dialect_of
 from models import ProcessedDelivery
 
 RETENTION = timedelta(days=1)
+KEY_LENGTH = 128  # processed_deliveries.key; longer keys arrive here already hashed (bot.app)
 
 
 async def record(session: AsyncSession, received: Mapping[str, datetime]) -> None:
     """Record many keys at once (see bot.deliveries); keys already there are left as they are.
     One statement, executed for all rows (SQLAlchemy batches them into multi-row INSERTs), so it
     is compiled once whatever the batch size."""
-    rows = [{"key": key[:128], "received_at": at} for key, at in received.items()]
+    rows = [{"key": key, "received_at": at} for key, at in received.items()]
     if rows:
         await (await session.connection()).execute(_RECORD[dialect_of(session)], rows)
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from urllib.parse import quote
 
 import httpx
 
 from bot.app import build_app
 from bot.db import Database
+from bot.deliveries import DeliveryLog
 from bot.deps import Deps
 from bot.shell import payloads
 from bot.web import create_web_app
@@ -113,3 +115,17 @@ async def test_a_retry_that_reaches_another_replica_is_answered_once(bot, deps, 
         assert len(dm_answers(bot, STRANGER)) == 2
     finally:
         await other.close()
+
+
+async def test_a_replay_with_a_long_trigger_id_is_caught_by_another_replica(bot, deps):
+    """Keys longer than the table's column are stored and looked up the same way (hashed): a
+    replay reaching a replica that never saw the first delivery is still refused."""
+    body = payloads.slash_command(STRANGER, "lang fr", response_url=bot.slack.response_url())
+    long_trigger = "7" * 300
+    body = re.sub(r"trigger_id=[^&]*", f"trigger_id={long_trigger}", body)
+    first = await bot.post(body)
+    assert "français" in first.json()["text"]
+    await deps.deliveries.close()  # its batch is written: what the other replicas will find
+    deps.deliveries = DeliveryLog(deps.db)  # the replay reaches a process that holds nothing in memory
+    again = await bot.post(body)
+    assert again.status_code == 200 and again.content == b""

@@ -1,0 +1,66 @@
+"""What a request must show before it costs us anything: a whole body, soon, of a sane size, signed.
+
+Why here and not in Bolt: Bolt reads the body to its end whatever its size, checks the signature
+only after, logs the body when the signature fails (anonymous feedback beside a user id, with a
+rotated secret), and turns a timestamp that is not a number into a traceback. And a request
+counted in flight before its body arrived let ~200 half-sent connections take every slot
+(`NLS_MAX_IN_FLIGHT`), so that real Slack requests got 503 for as long as they stayed open.
+
+So `POST /slack/events` first reads the body here — refused with 413 past `MAX_BODY_BYTES`
+(before reading on, when the declared length already says so), with 408 if it has not arrived
+within `NLS_BODY_SECONDS` — then checks Slack's signature on the bytes, refusing with 401 and one
+WARNING line that names the reason and never the body. Only then does the request take a slot.
+
+What this cannot do, and a reverse proxy must: bound the time a client may take to send its
+*headers*, and the number of connections one address may hold (uvicorn waits for headers without
+a deadline). docs/deployment.md says what to set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from slack_sdk.signature import SignatureVerifier
+from starlette.requests import Request
+
+# Slack's largest payloads (a view submission with a long form) are well under this.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    reason: str  # for the log line: a shape, never the request's content
+
+
+async def read_body(request: Request, *, seconds: float) -> bytes | Refusal:
+    """The whole body, or why not."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+        return Refusal(413, "declared body too large or unreadable length")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    return Refusal(413, "body too large")
+                chunks.append(chunk)
+    except TimeoutError:
+        return Refusal(408, f"body not received within {seconds:g} s")
+    return b"".join(chunks)
+
+
+def signature_refusal(request: Request, body: bytes, secret: str) -> Refusal | None:
+    """None if Slack signed these bytes within the last five minutes (slack_sdk's verifier:
+    HMAC-SHA256 of `v0:<timestamp>:<body>`, compared in constant time). A timestamp that is not a
+    number is refused here: the verifier would raise on it."""
+    timestamp = request.headers.get("x-slack-request-timestamp", "")
+    if not timestamp.isascii() or not timestamp.isdigit():
+        return Refusal(401, "request timestamp is not a number")
+    verifier = SignatureVerifier(signing_secret=secret)
+    if not verifier.is_valid(body=body, timestamp=timestamp, signature=request.headers.get("x-slack-signature", "")):
+        return Refusal(401, "bad or stale signature")
+    return None
