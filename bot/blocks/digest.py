@@ -62,7 +62,7 @@ def _network_part(update: NetworkUpdate, t: Translator) -> list[Block]:
     total = update.progress.tally
     intro = t(
         "plans.network.intro",
-        plan=update.progress.plan or "",
+        plan=escape(update.progress.plan or ""),
         percent=t.percent(total.ratio),
         done=total.done,
         count=total.total,

@@ -38,7 +38,7 @@ def whois_reply(member: Member, t: Translator, today: date) -> Reply:
         facts.append(t("members.whois.ex_officio"))
     if member.is_rep and org:
         facts.append(t("members.whois.holds_vote", org=escape(org.name)))
-    return Reply(text=t("members.whois.text", name=member.name), blocks=[mrkdwn(lines(facts))])
+    return Reply(text=t("members.whois.text", name=escape(member.name)), blocks=[mrkdwn(lines(facts))])
 
 
 def lips_reply(orgs: Sequence[OrgSummary], t: Translator, province: str | None) -> Reply:

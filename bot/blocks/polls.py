@@ -196,9 +196,8 @@ def _vote_elements(poll: PollView, t: Translator) -> list[ButtonElement]:
         label = option_label(poll, position, t)
         confirm = None
         if poll.secret:  # one click is final on a secret ballot: make it a deliberate one
-            confirm = _confirm(
-                t, t("polls.confirm.secret_title"), t("polls.confirm.secret_text", option=label), t("polls.btn.cast")
-            )
+            text = t("polls.confirm.secret_text", option=escape(label))  # a confirm's text is mrkdwn
+            confirm = _confirm(t, t("polls.confirm.secret_title"), text, t("polls.btn.cast"))
         buttons.append(
             _button(_numbered(poll, position, t), ids.POLL_QUICK_VOTE, f"{poll.id}:{position}", confirm=confirm)
         )

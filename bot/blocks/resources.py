@@ -83,7 +83,7 @@ def _button(label: str, action_id: str, value: str, style: str | None = None, **
 def _retire_confirm(resource: ResourceView, t: Translator) -> ConfirmObject:
     return ConfirmObject(
         title=t("resources.confirm.retire_title"),
-        text=clip(t("resources.confirm.retire_text", title=resource.title), 300),
+        text=clip(t("resources.confirm.retire_text", title=inert(clip(resource.title, 200))), 300),  # mrkdwn
         confirm=t("resources.confirm.retire_yes"),
         deny=t("resources.confirm.cancel"),
         style="danger",
