@@ -204,10 +204,10 @@ def shown_count(shown: Shown, t: Translator) -> str:
 
 def _counts(title: str, cells: Breakdown, label: Callable[[Any], str], t: Translator) -> str:
     """A breakdown as the disclosure rule lets it be shown: the cells of k or more, then the rest
-    merged ("other: 4 (2 topics)", or "fewer than 3")."""
+    merged ("others: 4", or "fewer than 3"; never how many categories it holds)."""
     rows = [f"`{shown_count(n, t):>3}` {label(key)}" for key, n in cells.cells]
     if cells.other is not None:
-        rows.append(f"`{shown_count(cells.other, t):>3}` {t('disclosure.other', count=cells.other_count)}")
+        rows.append(f"`{shown_count(cells.other, t):>3}` {t('disclosure.other')}")
     return f"*{title}*\n" + (lines(rows) if rows else "–")
 
 
@@ -258,7 +258,7 @@ def summary_reply(summary: FeedbackSummary, t: Translator) -> Reply:
             )
         ),
         divider(),
-        mrkdwn(f"*{t('feedback.summary.recent', count=len(summary.recent))}*"),
+        mrkdwn(f"*{t('feedback.summary.recent_few') if summary.total.few else t('feedback.summary.recent', count=len(summary.recent))}*"),
         *(entry_block(e, t) for e in summary.recent),
     ]
     more = context(t("feedback.summary.more"))

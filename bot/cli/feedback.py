@@ -3,12 +3,13 @@ word as typed (accents, emoji and line breaks survive; the csv module quotes wha
 
 The export is for operators, who can read the database anyway: it holds named submitters, but an
 anonymous entry has nothing to export beyond what its row holds, and its place only as finely as
-the disclosure rule allows (bot.services.disclosure), which the first line says.
+the disclosure rule allows (bot.services.disclosure), which a line on standard error says.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from typing import TextIO
 
@@ -26,7 +27,8 @@ def _feedback_arguments(parser: argparse.ArgumentParser) -> None:
 async def export_feedback(deps: Deps, args: argparse.Namespace, out: TextIO) -> None:
     async with deps.db.reader() as session:
         rows = await feedback.export_rows(session, since=getattr(args, "since", None))
-    out.write(deps.translator()("feedback.export.note", k=disclosure.k()) + "\n")  # the rule, in a header line
+    # The rule beside the file, not in it: a comment line would break every CSV reader's header.
+    print(deps.translator()("feedback.export.note", k=disclosure.k()), file=sys.stderr)
     write_csv(out, feedback.EXPORT_COLUMNS, rows)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.demo import DEMO_MARK
 from bot.deps import Deps
-from bot.services import consultations, members
+from bot.services import consultations, disclosure, members
 from bot.services.sql import insert_if_absent
 from models import Organisation
 from models.feedback import Audience, Consultation, ConsultationQuestion, Feedback, Topic, Urgency, Voice
@@ -56,6 +56,9 @@ async def _feedback(session: AsyncSession, entry: tuple, today: date) -> bool:
     if named:
         person = await members.get_member(session, named)
         org_id = person.org.id if person and person.org else None
+    region = members.region_of(province) if province else None
+    if named is None:  # stored as submit stores an anonymous entry: no finer than the disclosure rule
+        province, region = (await disclosure.places(session)).anonymous_place(province, region)
     values = {
         "ref": ref,
         "received_on": today - timedelta(days=days),
@@ -63,7 +66,7 @@ async def _feedback(session: AsyncSession, entry: tuple, today: date) -> bool:
         "topic": topic,
         "urgency": urgency,
         "province": province,
-        "region": members.region_of(province) if province else None,
+        "region": region,
         "text": f"{DEMO_MARK} {text}",
         "anonymous": named is None,
         "submitted_by": named,

@@ -23,8 +23,9 @@ from bot.services.members import Member
 
 @dataclass(frozen=True)
 class Fact:
-    """One line of text to render: `t(key, **params)`. Params must be plain values; user-written
-    text among them is escaped by the builder."""
+    """One line of text to render: `t(key, **params)`. Params are plain values or Facts (rendered
+    first, in the same language: a topic's name inside a count); user-written text among them is
+    escaped by the builder."""
 
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Organisation
+from bot.services.members import PROVINCES as PROVINCE_REGIONS
+from models import Organisation, Person
 
 DEFAULT_K = 3
 K = TypeVar("K", bound=Hashable)
@@ -75,15 +77,18 @@ def shown(count: int) -> Shown:
 
 
 def breakdown(counts: Mapping[K, int]) -> Breakdown:
-    """Cells below *k* merged into one "other" cell; if only one category is small, the smallest
-    of the others joins it, so that the total minus the cells shown never gives one category's
-    small count away. A lone category is shown on its own, by the rule for a single count."""
+    """Cells below *k* merged into one "other" cell, which the smallest other cells join until it
+    holds two categories and reaches *k* (so that the total minus the cells shown never gives a
+    small count away). How many categories it holds is not shown: that too would tell. A lone
+    category is shown on its own, by the rule for a single count."""
     ordered = sorted(((key, n) for key, n in counts.items() if n), key=lambda kv: (-kv[1], str(kv[0])))
     if len(ordered) <= 1:
         return Breakdown(tuple((key, shown(n)) for key, n in ordered))
     small = [(key, n) for key, n in ordered if n < _k]
     large = [(key, n) for key, n in ordered if n >= _k]
-    if len(small) == 1:
+    # The merged cell must stand for two categories at least, and reach k while cells remain to
+    # give it: shown as "fewer than k" beside an exact total, it would be the total minus the rest.
+    while small and large and (len(small) == 1 or sum(n for _, n in small) < _k):
         small.insert(0, large.pop())
     cells = tuple((key, shown(n)) for key, n in large)
     if not small:
@@ -94,36 +99,69 @@ def breakdown(counts: Mapping[K, int]) -> Breakdown:
 # --- place -----------------------------------------------------------------------------------------
 
 
+def _kept(groups: Mapping[str, int]) -> frozenset[str]:
+    """Which of these groups (provinces of a region, or regions of the country) an anonymous entry
+    may keep by name: those of *k* organisations or more — less the smallest of them while the
+    ones left out together hold some but fewer than *k* organisations. Otherwise "Atlantic, no
+    province" would mean "one of Atlantic's small provinces", which may be a single organisation."""
+    kept = {g for g, n in groups.items() if n >= _k}
+    left_out = sum(n for g, n in groups.items() if g not in kept)
+    while kept and 0 < left_out < _k:
+        smallest = min(kept, key=lambda g: (groups[g], g))
+        kept.discard(smallest)
+        left_out += groups[smallest]
+    return frozenset(kept)
+
+
 @dataclass(frozen=True)
 class Places:
-    """How many member organisations the directory has per province and per region."""
+    """How many member organisations (with someone active in the directory) each province and
+    region has, and so which of them an anonymous entry may name."""
 
     by_province: Mapping[str, int]
     by_region: Mapping[str, int]
+    province_region: Mapping[str, str]
+
+    @cached_property
+    def kept_provinces(self) -> frozenset[str]:
+        kept: set[str] = set()
+        for region in set(self.province_region.values()):
+            provinces = {p: self.by_province.get(p, 0) for p, r in self.province_region.items() if r == region}
+            kept |= _kept(provinces) if region in self.kept_regions else set()
+        return frozenset(kept)
+
+    @cached_property
+    def kept_regions(self) -> frozenset[str]:
+        return _kept({r: self.by_region.get(r, 0) for r in set(self.province_region.values())})
 
     def anonymous_place(self, province: str | None, region: str | None) -> tuple[str | None, str | None]:
-        """The (province, region) an anonymous contribution may keep: the finest level that covers
-        at least *k* organisations, never finer than what was recorded; (None, None) is Canada-wide."""
-        if province and self.by_province.get(province, 0) >= _k:
+        """The (province, region) an anonymous contribution may keep: never finer than recorded,
+        and only where it stays hidden among at least *k* organisations; (None, None) is Canada-wide."""
+        if province and province in self.kept_provinces:
             return province, region
-        if region and self.by_region.get(region, 0) >= _k:
+        if region and region in self.kept_regions:
             return None, region
         return None, None
 
     def identifying(self, province: str) -> bool:
         """True if an anonymous contribution could not keep this province as it is."""
-        return self.by_province.get(province, 0) < _k
+        return province not in self.kept_provinces
 
 
 async def places(session: AsyncSession) -> Places:
+    """From the directory: organisations that have someone active (an organisation nobody speaks
+    for in Slack cannot be the one a reader is asked to believe sent it)."""
+    active = select(Person.organisation_id).where(Person.active.is_(True))
     rows = (
-        await session.execute(select(Organisation.province, Organisation.region, func.count()).group_by(
-            Organisation.province, Organisation.region
-        ))
-    ).all()  # fmt: skip
+        await session.execute(
+            select(Organisation.province, Organisation.region, func.count())
+            .where(Organisation.id.in_(active))
+            .group_by(Organisation.province, Organisation.region)
+        )
+    ).all()
     by_province: dict[str, int] = {}
     by_region: dict[str, int] = {}
     for province, region, n in rows:
         by_province[province] = by_province.get(province, 0) + n
         by_region[region] = by_region.get(region, 0) + n
-    return Places(by_province, by_region)
+    return Places(by_province, by_region, PROVINCE_REGIONS)

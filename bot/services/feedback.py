@@ -344,9 +344,9 @@ async def summary(session: AsyncSession, *, actor: Member | None, since: date, l
     ensure_reader(actor)
     rows = (
         await session.execute(
-            select(Feedback.topic, Feedback.region, Feedback.voice, Feedback.urgency, func.count())
+            select(Feedback.topic, Feedback.region, Feedback.voice, Feedback.urgency, Feedback.anonymous, func.count())
             .where(Feedback.received_on >= since)
-            .group_by(Feedback.topic, Feedback.region, Feedback.voice, Feedback.urgency)
+            .group_by(Feedback.topic, Feedback.region, Feedback.voice, Feedback.urgency, Feedback.anonymous)
         )
     ).all()
     topics: Counter[Topic] = Counter()
@@ -354,9 +354,9 @@ async def summary(session: AsyncSession, *, actor: Member | None, since: date, l
     voices: Counter[Voice] = Counter()
     urgencies: Counter[Urgency] = Counter()
     places = await disclosure.places(session)
-    for topic, region, voice, urgency, n in rows:
+    for topic, region, voice, urgency, anonymous, n in rows:
         topics[topic] += n
-        regions[places.anonymous_place(None, region)[1] or ""] += n  # a region of fewer than k counts nationally
+        regions[(places.anonymous_place(None, region)[1] if anonymous else region) or ""] += n
         voices[voice] += n
         urgencies[urgency] += n
     names = await _directory_names(session)
@@ -400,7 +400,8 @@ async def export_rows(session: AsyncSession, *, since: date | None = None) -> li
 # --- what the leads' digest and Home show ----------------------------------------------------
 
 
-async def _counts_since(session: AsyncSession, day: date) -> tuple[int, int, list[tuple[Topic, int]]]:
+async def _counts_since(session: AsyncSession, day: date) -> tuple[int, Fact | None, list[tuple[Topic, int]]]:
+    """The total, the urgent line (None where the rule hides it), and the count by topic."""
     rows = (
         await session.execute(
             select(Feedback.topic, Feedback.urgency, func.count())
@@ -409,11 +410,21 @@ async def _counts_since(session: AsyncSession, day: date) -> tuple[int, int, lis
         )
     ).all()
     topics: Counter[Topic] = Counter()
-    urgent = 0
+    urgencies: Counter[Urgency] = Counter()
     for topic, urgency, n in rows:
         topics[topic] += n
-        urgent += n if urgency is Urgency.URGENT else 0
-    return sum(topics.values()), urgent, topics.most_common()
+        urgencies[urgency] += n
+    return sum(topics.values()), _urgent_fact(urgencies), topics.most_common()
+
+
+def _urgent_fact(urgencies: Mapping[Urgency, int]) -> Fact | None:
+    """"N urgent" only where the summary's urgency breakdown shows urgent as a cell of its own:
+    otherwise the total minus it would give the merged cell away."""
+    if not urgencies.get(Urgency.URGENT):
+        return Fact("feedback.digest.urgent", {"count": 0})
+    cells = dict(disclosure.breakdown(urgencies).cells)
+    shown_urgent = cells.get(Urgency.URGENT)
+    return Fact("feedback.digest.urgent", {"count": shown_urgent.value}) if shown_urgent and not shown_urgent.few else None
 
 
 # Contributors receive UTC instants while entries keep the network's day: near midnight a
@@ -436,8 +447,8 @@ def breakdown_facts(counts: Mapping[Topic, int]) -> tuple[Fact, ...]:
     if cells.other is not None:
         other = cells.other
         facts.append(
-            Fact("feedback.topic_count_other_few", {"k": other.k, "topics": cells.other_count}) if other.few
-            else Fact("feedback.topic_count_other", {"count": other.value, "topics": cells.other_count})
+            Fact("feedback.topic_count_other_few", {"k": other.k}) if other.few
+            else Fact("feedback.topic_count_other", {"count": other.value})
         )  # fmt: skip
     return tuple(facts)
 
@@ -451,7 +462,7 @@ async def digest(session: AsyncSession, since: datetime, now: datetime) -> Secti
     return Section(
         order=60,
         title=Fact("feedback.digest.title", {"since": since.date().isoformat()}),
-        headline=(count_fact("feedback.digest.total", total), count_fact("feedback.digest.urgent", urgent)),
+        headline=(count_fact("feedback.digest.total", total), *([urgent] if urgent else [])),
         details=breakdown_facts(dict(topics)),
         more=Fact("feedback.digest.more"),
     )
@@ -464,5 +475,5 @@ async def stats(session: AsyncSession, now: datetime) -> Section | None:
     return Section(
         order=60,
         title=Fact("feedback.stats.title"),
-        headline=(count_fact("feedback.stats.month", total), count_fact("feedback.digest.urgent", urgent)),
+        headline=(count_fact("feedback.stats.month", total), *([urgent] if urgent else [])),
     )

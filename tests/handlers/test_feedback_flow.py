@@ -224,6 +224,9 @@ async def test_summary_since_a_day_counts_from_that_day(bot, deps, clock):
     await submit_feedback(bot, REP_MONTREAL)
     clock.set(datetime(2026, 3, 20, 15, 0))
     await submit_feedback(bot, REP_TORONTO)
-    assert "The 2 most recent entries" in text_of(await bot.answer(LEAD, "feedback summary since 2026-03-01"))
-    assert "The most recent entry" in text_of(await bot.answer(LEAD, "feedback summary since 2026-03-10"))
+    # fewer than 3 either way: the list says nothing of how many either
+    first = text_of(await bot.answer(LEAD, "feedback summary since 2026-03-01"))
+    later = text_of(await bot.answer(LEAD, "feedback summary since 2026-03-10"))
+    assert "Mar 2, 2026" in first and "Mar 20, 2026" in first
+    assert "Mar 2, 2026" not in later and "Mar 20, 2026" in later
     assert "No feedback since then" in text_of(await bot.answer(LEAD, "feedback summary since 2026-04-01"))
