@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import handlers
+from bot import submissions
 from bot.admission import QueuedAck
 from bot.deps import Deps
 from bot.i18n import Translator
@@ -80,9 +82,21 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         session = req.context.client.session if req.context.client else None
         if session is not None and req.context.response_url:
             req.context["respond"] = PooledRespond(req.context.response_url, session)
+        view_id = _submitted_view(req.body)
+        if view_id is not None:
+            async with deps.db.reader() as reader:
+                first = await submissions.answer_of(reader, view_id)
+            if first is not None:  # applied already: answered as it was then, its listener not run again
+                note_request(outcome="duplicate")
+                return _json(first) if isinstance(first, dict) else BoltResponse(status=200, body="")
+            submissions.expect(view_id, deps.today())  # its first write claims the view (bot.submissions)
         response = await next()
         if stale and ctx.user_id:
-            task = asyncio.create_task(_refresh_profile(deps, req.context.client, ctx.user_id))
+            # In a context of its own: it is not the request's work (no acknowledgement deadline, and
+            # its write must not be taken for a modal's effect, bot.submissions).
+            task = asyncio.create_task(
+                _refresh_profile(deps, req.context.client, ctx.user_id), context=contextvars.Context()
+            )
             background.add(task)
             task.add_done_callback(background.discard)
         return response
@@ -93,6 +107,12 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
     ) -> BoltResponse | None:
         ctx: Ctx | None = context.get("nls")
         t = ctx.t if ctx else deps.translator()
+        if isinstance(error, submissions.AlreadySubmitted):  # the same modal, submitted twice at once
+            note_request(outcome="duplicate")
+            if response is None:
+                return None
+            first = await submissions.wait_for_answer(deps.db, str(error))
+            return _json(first) if first is not None else BoltResponse(status=200, body="")
         if isinstance(error, BoltUnhandledRequestError):
             log.warning("unhandled request: %s", _describe(body))
             note_request(outcome="unhandled")
@@ -165,6 +185,12 @@ def apology(body: dict[str, Any], t: Translator, key: str) -> BoltResponse:
 
 def _json(payload: dict[str, Any]) -> BoltResponse:
     return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+
+
+def _submitted_view(body: dict[str, Any]) -> str | None:
+    view = body.get("view") if body.get("type") == "view_submission" else None
+    view_id = view.get("id") if isinstance(view, dict) else None
+    return view_id if isinstance(view_id, str) and view_id else None
 
 
 def _replay_key(body: dict[str, Any]) -> str | None:

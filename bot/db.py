@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot import sqlite_async
+from bot import sqlite_async, submissions
 from bot.deadline import refuse_if_overdue
 
 log = logging.getLogger(__name__)
@@ -178,6 +178,7 @@ async def _refuse_if_late(session: AsyncSession) -> None:
     been written yet, so refusing here rolls back nothing."""
     await session.connection()
     refuse_if_overdue()
+    await submissions.claim_pending(session)  # a view submission's first write claims its view (bot.submissions)
 
 
 def alembic_config(connection: Connection | None = None, attributes: dict[str, Any] | None = None) -> Config:

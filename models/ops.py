@@ -4,7 +4,7 @@ and processed Slack deliveries (for retries)."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index, String, Text
@@ -71,3 +71,16 @@ class ProcessedDelivery(Base):
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SubmittedView(Base):
+    """A modal submission that was applied (bot.submissions): one row per Slack view id, written
+    in the transaction that applied it, so a second Submit of the same modal — a double click, a
+    replay with a fresh trigger id — is answered as the first was and saves nothing. The day only
+    (an anonymous submission's time must not be kept); pruned after a day or two."""
+
+    __tablename__ = "submitted_views"
+
+    view_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_on: Mapped[date] = mapped_column(index=True)
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the answer Slack was given

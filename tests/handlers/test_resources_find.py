@@ -151,11 +151,14 @@ async def test_replies_and_web_api_calls_reuse_one_pooled_connection(bot, deps):
     """The serving process keeps one HTTP session for Slack: answers to response_url and Web API
     calls ride reused connections instead of a new TCP (and, against Slack, TLS) one each."""
     await load_library(deps)
+    # A new session per call would give each call its own connection; a pooled one reuses them.
+    # (Fewer than three rather than one: a reply can still be in flight when the next one starts,
+    # and then the pool rightly opens a second connection.)
     for _ in range(3):
         await bot.answer(STAFF_TORONTO, "find housing")
     replies = bot.slack.calls_to("response_url")[-3:]
-    assert len({call.peer for call in replies}) == 1
-    for count in (1, 2):
+    assert len({call.peer for call in replies}) < 3
+    for count in (1, 2, 3):
         await bot.command(STAFF_TORONTO, "resource add")
         opened = await bot.slack.wait_for("views.open", count=count)
-    assert opened[0].peer == opened[1].peer
+    assert len({call.peer for call in opened}) < 3

@@ -1,0 +1,60 @@
+"""A modal is applied once per Slack view id (bot.submissions): a double click on Submit, a
+replay with a fresh trigger id, ten Submits at once — one save, and every answer the first's."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from bot.blocks import ids
+from models.feedback import Feedback
+from models.polls import Poll
+from tests.handlers.test_feedback_flow import answers, open_form
+from tests.handlers.test_polls import create, form
+from tests.support.directory import LEAD, REP_MONTREAL, load_directory
+from tests.support.polls import NOW
+
+
+async def _count(deps, model) -> int:
+    async with deps.db.reader() as session:
+        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+
+
+async def test_the_same_feedback_form_submitted_again_is_answered_as_before_and_saved_once(bot, deps):
+    await load_directory(deps)
+    view = await open_form(bot, REP_MONTREAL)
+    first = (await bot.submit(REP_MONTREAL, view, answers())).json()
+    again = (await bot.submit(REP_MONTREAL, view, answers())).json()  # a fresh trigger id, the same view
+    assert first["response_action"] == "update" and again == first  # the same receipt, reference included
+    assert await _count(deps, Feedback) == 1
+
+
+async def test_ten_submits_at_once_save_one(bot, deps):
+    await load_directory(deps)
+    view = await open_form(bot, REP_MONTREAL)
+    responses = await asyncio.gather(*(bot.submit(REP_MONTREAL, view, answers()) for _ in range(10)))
+    assert [r.status_code for r in responses] == [200] * 10
+    assert await _count(deps, Feedback) == 1
+    receipts = [r.json() for r in responses if r.content]
+    assert receipts and all(r == receipts[0] for r in receipts)
+
+
+async def test_a_form_refused_inline_can_be_corrected_and_submitted_once(bot, deps):
+    await load_directory(deps)
+    view = await open_form(bot, REP_MONTREAL)
+    refused = (await bot.submit(REP_MONTREAL, view, answers(**{ids.FEEDBACK_TEXT: ""}))).json()
+    assert refused["response_action"] == "errors"
+    assert (await bot.submit(REP_MONTREAL, view, answers())).json()["response_action"] == "update"
+    assert await _count(deps, Feedback) == 1
+
+
+async def test_five_identical_poll_creations_at_once_post_one_poll(bot, deps, clock):
+    clock.set(NOW)
+    await load_directory(deps)
+    before = len(bot.slack.calls_to("views.open"))
+    await bot.command(LEAD, "poll")
+    view = await bot.opened_view(before)
+    await asyncio.gather(*(bot.submit(LEAD, view, form()) for _ in range(5)))
+    assert await _count(deps, Poll) == 1
+    assert create  # the poll form's own helper, for the answers' shape
