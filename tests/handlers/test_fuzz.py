@@ -45,7 +45,7 @@ def _bases(response_url: str) -> list[str]:
             response_url=response_url,
             channel_id="CGENERAL",
             message_ts="1.0",
-        ),  # fmt: skip
+        ),
         payloads.block_actions(ADMIN, {"action_id": ids.FEEDBACK_OPEN}, block_id="b", view=view),
         payloads.view_submission(
             REP_TORONTO, view, {ids.FEEDBACK_TEXT: {"v": {"type": "plain_text_input", "value": "x"}}}
