@@ -88,13 +88,13 @@ def serve_workers(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def socket(deps: Deps, args: argparse.Namespace) -> int:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from bot.socket_mode import GuardedSocketModeHandler
 
     deps.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     app = build_app(deps)
     background = Background(deps, app.client, scheduler=not args.no_scheduler)
     await background.start()
-    handler = AsyncSocketModeHandler(app, deps.settings.slack_app_token)
+    handler = GuardedSocketModeHandler(app, deps.settings.slack_app_token or "", deps)
     try:
         await handler.start_async()
     finally:

@@ -1,0 +1,42 @@
+"""Socket Mode with the same front-door discipline as HTTP (bot.web): past NLS_MAX_IN_FLIGHT
+requests being handled at once the next one is shed, and every request runs under the
+acknowledgement deadline (bot.deadline), so an overloaded process never saves a form that Slack
+has already told the person failed.
+
+A shed Socket Mode request is left unacknowledged, which is what a 503 is over HTTP: Slack shows
+the person an error for an interaction (nothing was done) and delivers an event again later. The
+signature and body checks of bot.front_door do not apply: over the app's own authenticated
+websocket, Slack's envelopes arrive parsed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+
+from bot import deadline
+from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+class GuardedSocketModeHandler(AsyncSocketModeHandler):
+    def __init__(self, app: AsyncApp, app_token: str, deps: Deps) -> None:
+        super().__init__(app, app_token)
+        self.deps = deps
+        self.in_flight = 0
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        if self.in_flight >= self.deps.settings.max_in_flight:
+            log.warning("Socket Mode request shed: %d in flight (NLS_MAX_IN_FLIGHT)", self.in_flight)
+            return
+        self.in_flight += 1
+        try:
+            with deadline.ack_clock(self.deps.settings.ack_budget):
+                await super().handle(client, req)
+        finally:
+            self.in_flight -= 1
