@@ -188,9 +188,16 @@ def _json(payload: dict[str, Any]) -> BoltResponse:
 
 
 def _submitted_view(body: dict[str, Any]) -> str | None:
+    """The key a view submission is applied once by: the view's id and its hash. A double click
+    or a replay sends both unchanged; a form that answered `response_action: update` (a step of a
+    wizard, a form shown again) has a new hash, and its next Submit is a new submission."""
     view = body.get("view") if body.get("type") == "view_submission" else None
     view_id = view.get("id") if isinstance(view, dict) else None
-    return view_id if isinstance(view_id, str) and view_id else None
+    if not isinstance(view_id, str) or not view_id:
+        return None
+    view_hash = view.get("hash")
+    key = f"{view_id}:{view_hash}" if isinstance(view_hash, str) and view_hash else view_id
+    return key if len(key) <= 64 else view_id[:64]
 
 
 def _replay_key(body: dict[str, Any]) -> str | None:

@@ -1,16 +1,17 @@
-"""A modal submission is applied once per Slack view id, whatever its trigger id.
+"""A modal submission is applied once per Slack view (its id and hash), whatever its trigger id.
 
 A double click on Submit, or a replay, sends the same `view.id` with a fresh `trigger_id`, so the
 delivery log (bot.deliveries) does not see a repeat, and two feedback rows or two identical polls
 were saved. Now, while a `view_submission` is handled, the first write transaction it opens also
-claims its view id in `submitted_views` (Database.transaction calls `claim_pending`): in the same
+claims its view's key (id and hash, bot.app) in `submitted_views` (Database.transaction calls `claim_pending`): in the same
 transaction as the effect, so no crash between the two lets a replay through. A second
 submission of that view finds the claim and is answered with the first one's stored answer
 (bot.app), or — when both arrive at once and the first has not answered yet — raises
 `AlreadySubmitted` inside its transaction, which is rolled back with anything it wrote.
 
 A submission refused with inline errors opens no write transaction and claims nothing, so the
-person can correct and submit the same view again.
+person can correct and submit the same view again; a view that answered `response_action: update`
+has a new hash, so its next Submit is a new submission.
 """
 
 from __future__ import annotations

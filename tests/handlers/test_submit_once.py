@@ -58,3 +58,14 @@ async def test_five_identical_poll_creations_at_once_post_one_poll(bot, deps, cl
     await asyncio.gather(*(bot.submit(LEAD, view, form()) for _ in range(5)))
     assert await _count(deps, Poll) == 1
     assert create  # the poll form's own helper, for the answers' shape
+
+
+async def test_a_form_shown_again_by_an_update_is_a_new_submission(bot, deps):
+    """`response_action: update` keeps the view's id but gives it a new hash: its next Submit
+    (the form's next step, or the form shown again) is applied, not taken for a replay."""
+    await load_directory(deps)
+    view = await open_form(bot, REP_MONTREAL)
+    await bot.submit(REP_MONTREAL, view, answers())
+    updated = {**view, "hash": view["hash"] + "-updated"}
+    assert (await bot.submit(REP_MONTREAL, updated, answers())).json()["response_action"] == "update"
+    assert await _count(deps, Feedback) == 2
