@@ -24,6 +24,7 @@ from bot.cli.resources import export_resources, import_resources
 from bot.services import consultations, feedback, members
 from bot.services.consultations import parse_questions
 from models.feedback import Audience, Feedback, Topic, Urgency, Voice
+from tests.cli.test_feedback_export import _submit as submit_feedback
 from tests.support.directory import ADMIN, LEAD, REP_HALIFAX, REP_MONTREAL, REP_TORONTO, load_directory
 from tests.support.polls import NOW, open_poll, vote
 
@@ -90,17 +91,8 @@ def test_an_import_takes_the_quote_off_and_keeps_other_quotes(tmp_path: Path):
 
 
 async def _submit(deps, text: str, **changes: object) -> str:
-    values = {"voice": "newcomer", "topic": "housing", "province": "QC", "text": text, **changes}
-    async with deps.db.transaction() as session:
-        receipt = await feedback.submit(
-            session,
-            form=feedback.FeedbackForm.model_validate(values),
-            submitter=await members.get_member(session, REP_TORONTO),
-            submitter_id=REP_TORONTO,
-            now=datetime(2026, 3, 1, tzinfo=UTC),
-            today=date(2026, 3, 1),
-        )
-    return receipt.ref
+    """A feedback entry through the real service (the export tests' helper), on 2026-03-01."""
+    return await submit_feedback(deps, REP_TORONTO, text, date(2026, 3, 1), **changes)
 
 
 async def test_feedback_export_neutralises_formulas_and_keeps_every_other_character(deps):
