@@ -85,10 +85,10 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         view_id = _submitted_view(req.body)
         if view_id is not None:
             async with deps.db.reader() as reader:
-                first = await submissions.answer_of(reader, view_id)
-            if first is not None:  # applied already: answered as it was then, its listener not run again
+                applied = await submissions.was_applied(reader, view_id)
+            if applied:  # applied already: its listener is not run again (see bot.submissions for the answer)
                 note_request(outcome="duplicate")
-                return _json(first) if isinstance(first, dict) else BoltResponse(status=200, body="")
+                return BoltResponse(status=200, body="")
             submissions.expect(view_id, deps.today())  # its first write claims the view (bot.submissions)
         response = await next()
         if stale and ctx.user_id:
@@ -109,10 +109,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         t = ctx.t if ctx else deps.translator()
         if isinstance(error, submissions.AlreadySubmitted):  # the same modal, submitted twice at once
             note_request(outcome="duplicate")
-            if response is None:
-                return None
-            first = await submissions.wait_for_answer(deps.db, str(error))
-            return _json(first) if first is not None else BoltResponse(status=200, body="")
+            return BoltResponse(status=200, body="") if response is not None else None
         if isinstance(error, BoltUnhandledRequestError):
             log.warning("unhandled request: %s", _describe(body))
             note_request(outcome="unhandled")

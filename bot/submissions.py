@@ -5,9 +5,14 @@ delivery log (bot.deliveries) does not see a repeat, and two feedback rows or tw
 were saved. Now, while a `view_submission` is handled, the first write transaction it opens also
 claims its view's key (id and hash, bot.app) in `submitted_views` (Database.transaction calls `claim_pending`): in the same
 transaction as the effect, so no crash between the two lets a replay through. A second
-submission of that view finds the claim and is answered with the first one's stored answer
-(bot.app), or — when both arrive at once and the first has not answered yet — raises
-`AlreadySubmitted` inside its transaction, which is rolled back with anything it wrote.
+submission of that view finds the claim and is acknowledged without running its listener
+(bot.app), or — when both arrive at once — raises `AlreadySubmitted` inside its transaction, which
+is rolled back with anything it wrote.
+
+The second Submit gets an empty acknowledgement, not a copy of the first one's answer: keeping
+the answer would mean writing, just after a secret ballot's transaction, a row holding the
+choices that the ballot modal's receipt shows — exactly the link bot.services.ballot_seal
+exists to deny. Slack shows the first answer; the second closes the modal.
 
 A submission refused with inline errors opens no write transaction and claims nothing, so the
 person can correct and submit the same view again; a view that answered `response_action: update`
@@ -16,13 +21,11 @@ has a new hash, so its next Submit is a new submission.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.sql import insert_if_absent
@@ -51,46 +54,20 @@ def expect(view_id: str, today: date) -> None:
     _pending.set(_Pending(view_id, today))
 
 
-def applied() -> str | None:
-    """The view this request claimed, once its listener has saved its effect (for `remember`)."""
-    pending = _pending.get()
-    return pending.view_id if pending is not None and pending.claimed else None
-
-
 async def claim_pending(session: AsyncSession) -> None:
     """Called at the start of every write transaction; does something only in a view submission's
     first one. Raises `AlreadySubmitted` if another submission of the view claimed it first."""
     pending = _pending.get()
     if pending is None or pending.claimed:
         return
-    row = {"view_id": pending.view_id, "received_on": pending.today, "response": None}
+    row = {"view_id": pending.view_id, "received_on": pending.today}
     if await insert_if_absent(session, SubmittedView, row, ["view_id"], returning="view_id") is None:
         raise AlreadySubmitted(pending.view_id)
     pending.claimed = True
 
 
-async def answer_of(session: AsyncSession, view_id: str) -> dict[str, Any] | bool | None:
-    """The answer stored for an applied view; True if applied and its answer not stored yet; None
-    if it was never applied."""
-    row = (await session.execute(select(SubmittedView.response).where(SubmittedView.view_id == view_id))).first()
-    if row is None:
-        return None
-    return row.response if row.response is not None else True
-
-
-async def remember(session: AsyncSession, view_id: str, response: dict[str, Any]) -> None:
-    await session.execute(update(SubmittedView).where(SubmittedView.view_id == view_id).values(response=response))
-
-
-async def wait_for_answer(db: Any, view_id: str, *, seconds: float = 2.0) -> dict[str, Any] | None:
-    """The first submission's answer, once it has given one (it is answering as we speak)."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        async with db.reader() as session:
-            found = await answer_of(session, view_id)
-        if isinstance(found, dict) or asyncio.get_running_loop().time() >= deadline:
-            return found if isinstance(found, dict) else None
-        await asyncio.sleep(0.05)
+async def was_applied(session: AsyncSession, view_id: str) -> bool:
+    return (await session.execute(select(SubmittedView.view_id).where(SubmittedView.view_id == view_id))).first() is not None
 
 
 async def prune(session: AsyncSession, now: datetime) -> int:

@@ -4,19 +4,17 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator
 
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.response import BoltResponse
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import deadline, envelope, front_door, submissions
+from bot import deadline, envelope, front_door
 from bot.deps import Deps
 from bot.logs import RequestLog, note_request
 from bot.runtime import Background
@@ -75,23 +73,12 @@ def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = No
             problem = envelope.envelope_problem(body, request.headers.get("content-type", ""))
             if problem is not None:  # signed, but not a shape a listener can rely on (bot.envelope)
                 return refuse(front_door.Refusal(400, f"malformed envelope: {problem}"))
-            answer = await app.async_dispatch(to_async_bolt_request(request, body))
-            if (view_id := submissions.applied()) is not None and answer.status == 200:
-                await remember(view_id, answer)
-            return to_starlette_response(answer)
+            return to_starlette_response(await app.async_dispatch(to_async_bolt_request(request, body)))
         except ValueError:  # a body Bolt cannot parse (malformed JSON in `payload`, not UTF-8): touch nothing
             log.warning("unparseable Slack request refused")
             return JSONResponse({"error": "malformed request"}, status_code=400)
         finally:
             in_flight -= 1
-
-    async def remember(view_id: str, answer: BoltResponse) -> None:
-        """Keep the answer a modal's first Submit got, for a second Submit of it (bot.submissions)."""
-        try:
-            async with deps.db.transaction() as session:
-                await submissions.remember(session, view_id, json.loads(answer.body) if answer.body else {})
-        except Exception:  # the effect is saved; a second Submit gets an empty answer, never a second save
-            log.warning("could not keep the answer of a submitted view", exc_info=True)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -83,4 +83,3 @@ class SubmittedView(Base):
 
     view_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_on: Mapped[date] = mapped_column(index=True)
-    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the answer Slack was given

@@ -1,5 +1,6 @@
-"""A modal is applied once per Slack view id (bot.submissions): a double click on Submit, a
-replay with a fresh trigger id, ten Submits at once — one save, and every answer the first's."""
+"""A modal is applied once per Slack view (bot.submissions): a double click on Submit, a replay
+with a fresh trigger id, ten Submits at once — one save; the repeats get an empty acknowledgement
+(keeping the first answer to repeat it would keep a secret ballot's choices)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ async def _count(deps, model) -> int:
         return (await session.execute(select(func.count()).select_from(model))).scalar_one()
 
 
-async def test_the_same_feedback_form_submitted_again_is_answered_as_before_and_saved_once(bot, deps):
+async def test_the_same_feedback_form_submitted_again_is_saved_once(bot, deps):
     await load_directory(deps)
     view = await open_form(bot, REP_MONTREAL)
-    first = (await bot.submit(REP_MONTREAL, view, answers())).json()
-    again = (await bot.submit(REP_MONTREAL, view, answers())).json()  # a fresh trigger id, the same view
-    assert first["response_action"] == "update" and again == first  # the same receipt, reference included
+    first = await bot.submit(REP_MONTREAL, view, answers())
+    again = await bot.submit(REP_MONTREAL, view, answers())  # a fresh trigger id, the same view
+    assert first.json()["response_action"] == "update"
+    assert again.status_code == 200 and again.content == b""
     assert await _count(deps, Feedback) == 1
 
 
@@ -36,8 +38,7 @@ async def test_ten_submits_at_once_save_one(bot, deps):
     responses = await asyncio.gather(*(bot.submit(REP_MONTREAL, view, answers()) for _ in range(10)))
     assert [r.status_code for r in responses] == [200] * 10
     assert await _count(deps, Feedback) == 1
-    receipts = [r.json() for r in responses if r.content]
-    assert receipts and all(r == receipts[0] for r in receipts)
+    assert len([r for r in responses if r.content]) == 1  # one receipt; the others, empty acknowledgements
 
 
 async def test_a_form_refused_inline_can_be_corrected_and_submitted_once(bot, deps):

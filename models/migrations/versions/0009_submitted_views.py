@@ -20,7 +20,6 @@ def upgrade() -> None:
     op.create_table('submitted_views',
     sa.Column('view_id', sa.String(length=64), nullable=False),
     sa.Column('received_on', sa.Date(), nullable=False),
-    sa.Column('response', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('view_id', name=op.f('pk_submitted_views'))
     )
     op.create_index(op.f('ix_submitted_views_received_on'), 'submitted_views', ['received_on'], unique=False)
