@@ -19,8 +19,35 @@ from tests.support.slackbot import text_of
 ORGS = 80
 
 
+BUSY = "nothing was saved. Please try again"
+
+
+async def _vote_until_answered(bot, poll_id: int, requests: list[tuple[str, int]]) -> list[tuple[str, str]]:
+    """Fire every request at once; those refused as busy (a write that would have begun after the
+    acknowledgement budget, so nothing was saved) are pressed again, as a person would.
+
+    How many are refused depends on the machine, so the test counts only final answers and checks
+    the refusals by what they promise: nothing saved (the receipts below would show a double)."""
+    answered: list[tuple[str, str]] = []
+    for _ in range(50):
+        responses = await asyncio.gather(*(bot.command(user, f"vote {poll_id} {option}") for user, option in requests))
+        assert [r.status_code for r in responses] == [200] * len(requests)
+        retry = []
+        for (user, option), response in zip(requests, responses, strict=True):
+            answer = text_of(response.json())
+            if BUSY in answer:
+                retry.append((user, option))
+            else:
+                answered.append((user, answer))
+        if not retry:
+            return answered
+        requests = retry
+    raise AssertionError(f"{len(requests)} ballots still refused as busy after 50 presses")
+
+
 @pytest.mark.parametrize("secret", [True, False], ids=["secret", "open"])
 async def test_a_hundred_ballots_at_once_count_one_per_organisation(bot, deps, clock, secret):
+    deps.settings.ack_budget = 2.5  # the production default, stated: the refusals it causes are retried
     clock.set(NOW)
     await load_network(deps, ORGS)
     poll = await open_poll(deps, secret=secret, options=("A", "B", "C"))
@@ -30,11 +57,12 @@ async def test_a_hundred_ballots_at_once_count_one_per_organisation(bot, deps, c
     requests += [(rep_id(n), choice[rep_id(n)]) for n in range(10, 20)]  # the same rep, again
     random.Random(20260302).shuffle(requests)
 
-    responses = await asyncio.gather(*(bot.command(user, f"vote {poll.id} {option}") for user, option in requests))
+    answered = await _vote_until_answered(bot, poll.id, requests)
 
-    assert [r.status_code for r in responses] == [200] * len(requests)
-    answers = [text_of(r.json()) for r in responses]
-    assert sum("✅ Recorded" in a for a in answers) == ORGS  # told "recorded" exactly once per organisation
+    assert len(answered) == len(requests)  # every press ends with an answer that is not "busy"
+    answers = [answer for _, answer in answered]
+    recorded = [user for user, answer in answered if "✅ Recorded" in answer]
+    assert sorted(recorded) == sorted(choice)  # told "recorded" exactly once per organisation, by its rep
     assert sum("held by its representative" in a for a in answers) == 10
     repeat = "secret ballot, so the vote cannot be changed" if secret else "Already recorded exactly this"
     assert sum(repeat in a for a in answers) == 10
