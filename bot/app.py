@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -38,6 +39,19 @@ from handlers.support import tell
 log = logging.getLogger(__name__)
 LOCAL_TOKEN = "xoxb-local-shell"
 DB_ERRORS = (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError)
+
+
+class _ClientCarriesTheToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and, finding the `client` we give
+    it too, warns at every start that the token "will be unused". The client is built from that
+    same setting (with our base URL, retries and timeout), so the warning is true and intended, and
+    only taught operators to ignore warnings: that one line is dropped, nothing else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_ClientCarriesTheToken())
 
 
 def web_client(deps: Deps, *, token: str | None = None) -> AsyncWebClient:
