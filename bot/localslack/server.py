@@ -4,9 +4,9 @@ The shell uses it so the real app can run with no workspace (its Web API calls a
 and shown in the terminal); the tests use it as the one thing faked, at the network boundary.
 It answers like Slack: POST `/api/<method>` with a form or JSON body and a bearer token, replies
 `{"ok": ...}` with Slack's success shapes and error codes, checks required arguments (from
-Slack's per-method reference when given, see `MethodSpec`) and Block Kit limits that slack_sdk
-does not check itself, and can be told to fail the next calls (429 with Retry-After, 500, a hang)
-to exercise retries. `response_url` POSTs are accepted under `/response/<n>`.
+Slack's per-method reference, committed in the package: see `bot.localslack.reference`) and Block
+Kit limits that slack_sdk does not check itself, and can be told to fail the next calls (429 with
+Retry-After, 500, a hang) to exercise retries. `response_url` POSTs are accepted under `/response/<n>`.
 """
 
 from __future__ import annotations
@@ -17,61 +17,17 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from bot.localslack.limits import check_message_blocks, check_view
+from bot.localslack.reference import MethodSpec
 
 BOT_USER_ID = "UNLSBOT01"
 BOT_ID = "BNLSBOT01"
 TEAM_ID = "TNLS00001"
-
-# Required arguments of the methods the bot uses, from Slack's method reference
-# (`shared/slack/methods/*.json`); `MethodSpec.from_directory` loads the full set.
-BUILTIN_REQUIRED: dict[str, tuple[str, ...]] = {
-    "auth.test": (),
-    "chat.postMessage": ("channel",),
-    "chat.postEphemeral": ("channel", "user"),
-    "chat.update": ("channel", "ts"),
-    "chat.delete": ("channel", "ts"),
-    "chat.scheduleMessage": ("channel", "post_at"),
-    "conversations.open": (),
-    "conversations.info": ("channel",),
-    "conversations.members": ("channel",),
-    "users.info": ("user",),
-    "users.list": (),
-    "users.lookupByEmail": ("email",),
-    "views.open": ("view",),
-    "views.push": ("view",),
-    "views.update": ("view",),
-    "views.publish": ("user_id", "view"),
-    "reactions.add": ("channel", "name", "timestamp"),
-}
-
-
-@dataclass(frozen=True)
-class MethodSpec:
-    """Which methods exist and which arguments each requires (besides the token)."""
-
-    required: dict[str, tuple[str, ...]]
-
-    @classmethod
-    def builtin(cls) -> MethodSpec:
-        return cls(dict(BUILTIN_REQUIRED))
-
-    @classmethod
-    def from_directory(cls, path: Path) -> MethodSpec:
-        required = {}
-        for file in sorted(path.glob("*.json")):
-            if file.name.startswith("_"):
-                continue
-            doc = json.loads(file.read_text())
-            args = doc.get("args", {}).get("required", [])
-            required[file.stem] = tuple(a for a in args if a != "token")
-        return cls(required)
 
 
 @dataclass
@@ -102,7 +58,7 @@ class LocalSlack:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self.spec = spec or MethodSpec.builtin()
+        self.spec = spec or MethodSpec.load()
         self.latency = latency
         self.user_lookup = users
         self.host, self.port = host, port
@@ -218,11 +174,12 @@ class LocalSlack:
                 await asyncio.sleep(failure.hang_seconds)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
-        if method not in self.spec.required:
+        known = self.spec.methods.get(method)
+        if known is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
         if not token:
             return web.json_response({"ok": False, "error": "not_authed"})
-        missing = [a for a in self.spec.required[method] if args.get(a) in (None, "")]
+        missing = [a for a in known.required if args.get(a) in (None, "")]
         if method in ("views.open", "views.push") and not (args.get("trigger_id") or args.get("interactivity_pointer")):
             missing.append("trigger_id")
         if missing:
