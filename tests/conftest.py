@@ -20,7 +20,8 @@ import uvicorn
 from bot.app import build_app
 from bot.db import Database
 from bot.deps import Deps
-from bot.localslack.server import LocalSlack, MethodSpec
+from bot.localslack.reference import REFERENCE, MethodSpec
+from bot.localslack.server import LocalSlack
 from bot.runtime import Background
 from bot.settings import Settings
 from bot.web import create_web_app
@@ -28,7 +29,6 @@ from tests.support.databases import PostgresDatabase, SqliteTemplate, postgres_r
 from tests.support.slackbot import BALLOT_KEY, SIGNING_SECRET, BotClient
 
 BACKENDS = [b.strip() for b in os.environ.get("NLS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
-SHARED_SLACK = Path(__file__).resolve().parents[2] / "shared" / "slack"
 _pg_problem: str | None = None
 
 
@@ -42,7 +42,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     pg = "unreachable: " + _pg_problem if _pg_problem else "ok"
-    return f"nlsbot backends: {', '.join(BACKENDS)} (postgresql {pg}); slack reference: {SHARED_SLACK.exists()}"
+    methods = len(MethodSpec.load().methods)
+    return f"nlsbot backends: {', '.join(BACKENDS)} (postgresql {pg}); slack reference: {REFERENCE.name}, {methods} methods"
 
 
 class Clock:
@@ -81,18 +82,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return pg.url
 
 
-def method_spec() -> MethodSpec:
-    methods = SHARED_SLACK / "methods"
-    if methods.exists():
-        return MethodSpec.from_directory(methods)
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"Slack reference data missing at {methods}")
-    return MethodSpec.builtin()
-
-
 @pytest.fixture
 async def slack() -> AsyncIterator[LocalSlack]:
-    server = await LocalSlack(spec=method_spec()).start()
+    """The stand-in checks calls against the Slack reference committed in the package, the same
+    table the shell uses, so the suite needs nothing outside the repository."""
+    server = await LocalSlack().start()
     yield server
     await server.stop()
 
