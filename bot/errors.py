@@ -6,7 +6,7 @@ Services raise these; the transport (a Slack handler, the CLI, the shell) transl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -56,10 +56,20 @@ class NotInDirectory(NotAllowed):
 
 @dataclass(frozen=True)
 class RowError:
-    """One bad line of an imported file."""
+    """One problem of an imported file: the line it is on, the column when it is one cell's, and
+    what is wrong. `key` (an i18n key) and `params` say it, so the CLI words it in the
+    operator's language like any refusal; `message` is for problems worded where they are found
+    (a YAML parser's own words). Build one with `RowError.of`."""
 
     line: int
-    message: str
+    message: str = ""
+    column: str | None = None
+    key: str | None = None
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def of(cls, line: int, key: str, *, column: str | None = None, **params: Any) -> RowError:
+        return cls(line, column=column, key=key, params=params)
 
 
 class ImportFailed(DomainError):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from bot.cli.problems import row_problem
 from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.db import Database
 from bot.deps import Deps
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         t = make_deps(settings).translator()
         print(f"nlsbot: {t(exc.key, **exc.params)}", file=sys.stderr)
         for error in exc.errors:
-            print(f"  line {error.line}: {error.message}", file=sys.stderr)
+            print(f"  {row_problem(error, t)}", file=sys.stderr)
         return 1
     except DomainError as exc:
         print(f"nlsbot: {make_deps(settings).translator()(exc.key, **exc.params)}", file=sys.stderr)
