@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import handlers
-from bot import submissions
+from bot import claims, submissions
 from bot.admission import QueuedAck
 from bot.deps import Deps
 from bot.i18n import Translator
@@ -70,7 +70,8 @@ def web_client(deps: Deps, *, token: str | None = None) -> AsyncWebClient:
 
 
 def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWebClient | None = None) -> AsyncApp:
-    app = AsyncApp(
+    app = NlsApp(
+        deps,
         client=client or web_client(deps),
         signing_secret=signing_secret or deps.settings.slack_signing_secret or "",
         request_verification_enabled=True,
@@ -96,14 +97,6 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         session = req.context.client.session if req.context.client else None
         if session is not None and req.context.response_url:
             req.context["respond"] = PooledRespond(req.context.response_url, session)
-        view_id = _submitted_view(req.body)
-        if view_id is not None:
-            async with deps.db.reader() as reader:
-                applied = await submissions.was_applied(reader, view_id)
-            if applied:  # applied already: its listener is not run again (see bot.submissions for the answer)
-                note_request(outcome="duplicate")
-                return BoltResponse(status=200, body="")
-            submissions.expect(view_id, deps.today())  # its first write claims the view (bot.submissions)
         response = await next()
         if stale and ctx.user_id:
             # In a context of its own: it is not the request's work (no acknowledgement deadline, and
@@ -121,7 +114,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
     ) -> BoltResponse | None:
         ctx: Ctx | None = context.get("nls")
         t = ctx.t if ctx else deps.translator()
-        if isinstance(error, submissions.AlreadySubmitted):  # the same modal, submitted twice at once
+        if isinstance(error, claims.Replayed):  # applied already, by an earlier delivery or another process
             note_request(outcome="duplicate")
             return BoltResponse(status=200, body="") if response is not None else None
         if isinstance(error, BoltUnhandledRequestError):
@@ -142,6 +135,55 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
 
     handlers.register(app)
     return app
+
+
+class NlsApp(AsyncApp):
+    """Bolt's app, with each request's claims set up around its dispatch (bot.claims): HTTP, Socket
+    Mode and the shell all come through `async_dispatch`. Bolt runs global middleware before the
+    listener, not around it, so only here is the answer of a modal submission in hand."""
+
+    def __init__(self, deps: Deps, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.deps = deps
+        self.answers: submissions.RecentAnswers[BoltResponse] = submissions.RecentAnswers()
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        claim = claims.Claim(
+            delivery_key=_replay_key(req.body),
+            received_at=self.deps.now(),
+            accepted_here=self.deps.deliveries.accepted_here,
+            view_key=_submitted_view(req.body),
+            today=self.deps.today(),
+        )
+        with claims.expecting(claim):
+            if claim.view_key is None:
+                return await super().async_dispatch(req)
+            return await self._submit_once(req, claim, claim.view_key)
+
+    async def _submit_once(self, req: AsyncBoltRequest, claim: claims.Claim, key: str) -> BoltResponse:
+        """A modal submission is applied once per view key, and a second Submit answered as the
+        first was (bot.submissions): from this process's memory, else an empty acknowledgement."""
+        turn = await self.answers.turn(key, wait_seconds=self.deps.settings.ack_budget)
+        if not turn.first:
+            note_request(outcome="duplicate")
+            return _copy(turn.answer) if turn.answer is not None else BoltResponse(status=200, body="")
+        kept: BoltResponse | None = None
+        try:
+            async with self.deps.db.reader() as reader:
+                applied = await submissions.was_applied(reader, key)
+            if applied:  # by another process, or before a restart: its answer is not here to repeat
+                note_request(outcome="duplicate")
+                return BoltResponse(status=200, body="")
+            response = await super().async_dispatch(req)
+            if claim.claimed:
+                kept = _copy(response)
+            return response
+        finally:
+            self.answers.done(key, kept)
+
+
+def _copy(response: BoltResponse) -> BoltResponse:
+    return BoltResponse(status=response.status, body=response.body, headers=dict(response.headers))
 
 
 def _is_database_error(error: Exception) -> bool:

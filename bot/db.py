@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot import sqlite_async, submissions
+from bot import claims, sqlite_async
 from bot.deadline import refuse_if_overdue
 
 log = logging.getLogger(__name__)
@@ -92,9 +92,10 @@ class Database:
         One that would begin after its request's acknowledgement deadline raises `Busy` instead
         (bot.deadline): nothing is written that the person would be told had failed."""
         if self._write_lock is None:
-            async with self._writes() as session, session.begin():
-                await _refuse_if_late(session)
-                yield session
+            with claims.kept_if_committed() as made:
+                async with self._writes() as session, session.begin():
+                    await _refuse_if_late(session, made)
+                    yield session
             return
         # SQLite has one writer at a time. Queue our writers here (FIFO, no sleeping) rather than
         # letting them collide in SQLite's busy handler, which backs off for up to 100 ms a try.
@@ -103,9 +104,10 @@ class Database:
         async with self._write_lock:
             self._writer = asyncio.current_task()
             try:
-                async with self._writes() as session, session.begin():
-                    await _refuse_if_late(session)
-                    yield session
+                with claims.kept_if_committed() as made:
+                    async with self._writes() as session, session.begin():
+                        await _refuse_if_late(session, made)
+                        yield session
             finally:
                 self._writer = None
 
@@ -172,13 +174,13 @@ class Database:
         await self.engine.dispose()
 
 
-async def _refuse_if_late(session: AsyncSession) -> None:
+async def _refuse_if_late(session: AsyncSession, made: list[claims.Claim]) -> None:
     """Check the request's deadline (bot.deadline) once the waits are behind us: SQLite's writer
     queue and a pooled connection are where an overloaded process spends the time. Nothing has
     been written yet, so refusing here rolls back nothing."""
     await session.connection()
     refuse_if_overdue()
-    await submissions.claim_pending(session)  # a view submission's first write claims its view (bot.submissions)
+    await claims.claim_pending(session, made)  # a request's first write claims its delivery and view (bot.claims)
 
 
 def alembic_config(connection: Connection | None = None, attributes: dict[str, Any] | None = None) -> Config:

@@ -13,8 +13,9 @@ queued behind the votes and submissions being written, and the writes were most 
 database cost. Recorded in batches, a key reaches the table within `FLUSH_SECONDS`; Slack's
 retries come later than that (they follow our failed or late answer), and a second delivery to
 this same process meanwhile is caught here, from memory. A process that dies before its batch is
-written loses only the knowledge that the deliveries it was handling were handled, which most
-likely they were not.
+written loses only the knowledge that the deliveries it was handling were handled; a request
+that changed something wrote its key in the same transaction as the change (bot.claims), so
+what such a replay can repeat is only a read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import time
 from datetime import datetime
 
 from bot.db import Database
@@ -31,6 +33,7 @@ from bot.services import deliveries
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.2
 MAX_PENDING = 50_000  # beyond this (the database down for long), the oldest keys are forgotten
+ACCEPTED_SECONDS = 900.0  # how long a key is known as this process's own (longer than any listener runs)
 
 
 class DeliveryLog:
@@ -39,6 +42,7 @@ class DeliveryLog:
         self._pending: dict[str, datetime] = {}  # accepted, not yet written
         self._writing: dict[str, datetime] = {}  # in the batch being written
         self._flusher: asyncio.Task[None] | None = None
+        self._accepted: dict[str, float] = {}  # key -> time.monotonic() it was accepted
 
     def accept(self, key: str, now: datetime) -> bool:
         """True the first time this process sees `key` (whose absence from the table the caller
@@ -48,11 +52,22 @@ class DeliveryLog:
         self._pending[key] = now
         if len(self._pending) > MAX_PENDING:
             self._pending.pop(next(iter(self._pending)))
+        self._remember(key)
         if self._flusher is None or self._flusher.done():
             # In a context of its own: the flusher writes for every request, so it must not inherit
             # the one that started it (that request's acknowledgement deadline, bot.deadline).
             self._flusher = asyncio.create_task(self._flush_while_pending(), context=contextvars.Context())
         return True
+
+    def accepted_here(self, key: str) -> bool:
+        """Whether this process accepted `key` lately: its row in the table is then this process's
+        own batch, not an earlier delivery's (bot.claims)."""
+        return key in self._accepted
+
+    def _remember(self, key: str) -> None:
+        self._accepted[key] = at = time.monotonic()
+        while len(self._accepted) > MAX_PENDING or next(iter(self._accepted.values())) < at - ACCEPTED_SECONDS:
+            self._accepted.pop(next(iter(self._accepted)))
 
     async def _flush_while_pending(self) -> None:
         pause = FLUSH_SECONDS

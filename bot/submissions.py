@@ -1,69 +1,99 @@
-"""A modal submission is applied once per Slack view (its id and hash), whatever its trigger id.
+"""A modal submission is applied once per Slack view (its id and hash), whatever its trigger id,
+and a second Submit of it is answered as the first was.
 
 A double click on Submit, or a replay, sends the same `view.id` with a fresh `trigger_id`, so the
 delivery log (bot.deliveries) does not see a repeat, and two feedback rows or two identical polls
 were saved. Now, while a `view_submission` is handled, the first write transaction it opens also
-claims its view's key (id and hash, bot.app) in `submitted_views` (Database.transaction calls `claim_pending`): in the same
-transaction as the effect, so no crash between the two lets a replay through. A second
-submission of that view finds the claim and is acknowledged without running its listener
-(bot.app), or — when both arrive at once — raises `AlreadySubmitted` inside its transaction, which
-is rolled back with anything it wrote.
+claims its view's key (id and hash, bot.app) in `submitted_views` (bot.claims): in the same
+transaction as the effect, so no crash between the two lets a replay through.
 
-The second Submit gets an empty acknowledgement, not a copy of the first one's answer: keeping
-the answer would mean writing, just after a secret ballot's transaction, a row holding the
-choices that the ballot modal's receipt shows — exactly the link bot.services.ballot_seal
-exists to deny. Slack shows the first answer; the second closes the modal.
+The second Submit gets the first one's answer (the same confirmation, the same next step) from
+`RecentAnswers`: kept in this process's memory for `KEEP_SECONDS`, never in the database, because
+the answer to a secret ballot's modal is the ballot's receipt, and a row holding it written just
+after the ballot would be exactly the link bot.services.ballot_seal exists to deny. Two Submits
+at once in one process: the second waits for the first and gives its answer. A Submit that reaches
+another process, or comes after a restart or after `KEEP_SECONDS`, finds only the claim and gets
+an empty acknowledgement (Slack closes the modal; the first answer was shown).
 
-A submission refused with inline errors opens no write transaction and claims nothing, so the
-person can correct and submit the same view again; a view that answered `response_action: update`
-has a new hash, so its next Submit is a new submission.
+A submission refused with inline errors claims nothing and keeps no answer, so the person can
+correct and submit the same view again; a view that answered `response_action: update` has a new
+hash, so its next Submit is a new submission.
 """
 
 from __future__ import annotations
 
-import contextvars
+import asyncio
+import contextlib
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sql import insert_if_absent
 from models.ops import SubmittedView
 
 RETENTION = timedelta(days=2)
+KEEP_SECONDS = 120.0  # a double click or a retry comes within seconds; this bounds what memory holds
+KEEP_LIMIT = 5_000
+
+T = TypeVar("T")
 
 
-class AlreadySubmitted(Exception):
-    """This modal was submitted and applied already: nothing more is written."""
+@dataclass(frozen=True)
+class Turn(Generic[T]):
+    """`first`: run the submission, then call `RecentAnswers.done`. Otherwise `answer` is the
+    first one's answer, or None when there is none to give (an empty acknowledgement then)."""
+
+    first: bool
+    answer: T | None = None
 
 
-@dataclass
-class _Pending:
-    view_id: str
-    today: date
-    claimed: bool = False
+class RecentAnswers(Generic[T]):
+    """The answers of the modal submissions this process applied, by view key, for a short while."""
 
+    def __init__(self, keep_seconds: float = KEEP_SECONDS, limit: int = KEEP_LIMIT) -> None:
+        self.keep_seconds = keep_seconds
+        self.limit = limit
+        self._kept: OrderedDict[str, tuple[float, T]] = OrderedDict()  # key -> (expires, answer)
+        self._running: dict[str, asyncio.Future[None]] = {}
 
-_pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar("nls_submission", default=None)
+    async def turn(self, key: str, *, wait_seconds: float) -> Turn[T]:
+        """Whose turn it is to answer a submission of `key`: the first arrival runs it; one that
+        arrives while it runs waits for it (up to `wait_seconds`) and takes its answer."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            self._expire()
+            kept = self._kept.get(key)
+            if kept is not None:
+                return Turn(first=False, answer=kept[1])
+            running = self._running.get(key)
+            if running is None:  # checked and taken with no await between: one first per key
+                self._running[key] = asyncio.get_running_loop().create_future()
+                return Turn(first=True)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return Turn(first=False)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(running), remaining)
 
+    def done(self, key: str, answer: T | None) -> None:
+        """The first arrival finished: keep its answer if it applied the submission (None if it
+        did not, e.g. inline errors: the next arrival then runs the submission itself)."""
+        if answer is not None:
+            self._kept[key] = (time.monotonic() + self.keep_seconds, answer)
+            while len(self._kept) > self.limit:
+                self._kept.popitem(last=False)
+        running = self._running.pop(key, None)
+        if running is not None and not running.done():
+            running.set_result(None)
 
-def expect(view_id: str, today: date) -> None:
-    """For the rest of this request (Bolt's middleware runs in the request's own task, and the
-    listener's task copies its context): its first write transaction claims `view_id`."""
-    _pending.set(_Pending(view_id, today))
-
-
-async def claim_pending(session: AsyncSession) -> None:
-    """Called at the start of every write transaction; does something only in a view submission's
-    first one. Raises `AlreadySubmitted` if another submission of the view claimed it first."""
-    pending = _pending.get()
-    if pending is None or pending.claimed:
-        return
-    row = {"view_id": pending.view_id, "received_on": pending.today}
-    if await insert_if_absent(session, SubmittedView, row, ["view_id"], returning="view_id") is None:
-        raise AlreadySubmitted(pending.view_id)
-    pending.claimed = True
+    def _expire(self) -> None:
+        now = time.monotonic()
+        while self._kept and next(iter(self._kept.values()))[0] < now:
+            self._kept.popitem(last=False)
 
 
 async def was_applied(session: AsyncSession, view_id: str) -> bool:

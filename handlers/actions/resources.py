@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import claims
 from bot.blocks import ids
 from bot.blocks import resources as blocks
 from bot.errors import NotFound
@@ -62,6 +63,7 @@ async def on_share(ack: Any, body: dict[str, Any], client: AsyncWebClient, respo
     async with nls.deps.db.reader() as session:
         resource = await resources.shareable(session, _resource_id(body))
     reply = blocks.shared_reply(resource, nls.t, sharer=body["user"]["id"])
+    await claims.claim_now(nls.deps.db)  # a post others see: a replay after a crash must not post it again
     if body.get("response_url"):
         await respond(**reply.as_message(), response_type="in_channel", replace_original=False)
     else:
