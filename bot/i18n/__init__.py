@@ -6,10 +6,14 @@ edits another's. A test checks that English and French have the same keys and pl
 
 Plurals: a key whose value is a table with `one` and `other` is chosen by the `count`
 parameter, with French rules (0 and 1 are singular).
+
+A key in neither catalog is shown as itself, the last resort, and logged once as a warning;
+tests/structure/test_i18n_keys.py reads the code for every key it names so that none is.
 """
 
 from __future__ import annotations
 
+import logging
 import string
 import tomllib
 from datetime import date, datetime, tzinfo
@@ -23,6 +27,7 @@ from babel.numbers import format_decimal, format_percent
 CATALOGS = Path(__file__).parent / "catalogs"
 LOCALES = ("en", "fr")
 BABEL_LOCALE = {"en": "en_CA", "fr": "fr_CA"}
+log = logging.getLogger(__name__)
 
 
 def _flatten(prefix: str, table: dict[str, Any], out: dict[str, Any]) -> None:
@@ -66,6 +71,12 @@ def resolve_locale(chosen: str | None, slack_locale: str | None, default: str) -
     return normalise_locale(chosen) or normalise_locale(slack_locale) or default
 
 
+@cache
+def _missing(key: str) -> None:
+    """Once per key and process: the same missing key on every request would drown the logs."""
+    log.warning("i18n key %r is in no catalog; shown as it is", key)
+
+
 class Translator:
     def __init__(self, locale: str = "en") -> None:
         self.locale = locale if locale in LOCALES else "en"
@@ -75,6 +86,7 @@ class Translator:
     def __call__(self, key: str, /, **params: Any) -> str:
         message = self._messages.get(key, self._fallback.get(key))
         if message is None:
+            _missing(key)
             return key
         if isinstance(message, dict):
             count = params.get("count", 0)
