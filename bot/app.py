@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
 import hashlib
 import json
 import logging
@@ -28,7 +29,7 @@ import handlers
 from bot import claims, submissions
 from bot.admission import QueuedAck
 from bot.deps import Deps
-from bot.i18n import Translator
+from bot.i18n import Translator, resolve_locale
 from bot.logs import note_request
 from bot.services import prefs, requester
 from bot.services.deliveries import KEY_LENGTH as DELIVERY_KEY_LENGTH
@@ -38,6 +39,9 @@ from handlers.support import tell
 
 log = logging.getLogger(__name__)
 LOCAL_TOKEN = "xoxb-local-shell"
+# How long a person's first request waits for their Slack locale (users.info, usually ~0.1 s),
+# so that their first answer and first Home are in their language; of NLS_ACK_BUDGET's 2.5 s.
+FIRST_CONTACT_SECONDS = 1.0
 DB_ERRORS = (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError)
 
 
@@ -91,7 +95,13 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         if loaded is None:
             note_request(outcome="duplicate")
             return BoltResponse(status=200, body="")  # a Slack retry or a replayed request: done already
-        ctx, stale = loaded
+        ctx, stale, first_contact = loaded
+        profile = None
+        if first_contact and ctx.user_id:  # answer a newcomer in their language from the first word
+            profile = await _fetch_profile(req.context.client, ctx.user_id, seconds=FIRST_CONTACT_SECONDS)
+            if profile is not None:
+                language = resolve_locale(None, profile.get("locale"), deps.settings.nls_locale)
+                ctx = dataclasses.replace(ctx, t=Translator(language))
         req.context["nls"] = ctx
         req.context["ack"] = QueuedAck(deps.work)
         session = req.context.client.session if req.context.client else None
@@ -102,7 +112,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
             # In a context of its own: it is not the request's work (no acknowledgement deadline, and
             # its write must not be taken for a modal's effect, bot.submissions).
             task = asyncio.create_task(
-                _refresh_profile(deps, req.context.client, ctx.user_id), context=contextvars.Context()
+                _refresh_profile(deps, req.context.client, ctx.user_id, profile), context=contextvars.Context()
             )
             background.add(task)
             task.add_done_callback(background.discard)
@@ -193,27 +203,45 @@ def _is_database_error(error: Exception) -> bool:
     return isinstance(error, DB_ERRORS) and not isinstance(error, aiohttp.ClientError)
 
 
-async def _open_request(deps: Deps, replay_key: str | None, user_id: str | None) -> tuple[Ctx, bool] | None:
+async def _open_request(deps: Deps, replay_key: str | None, user_id: str | None) -> tuple[Ctx, bool, bool] | None:
     """Before every listener, in one statement: who is asking (directory entry and language) and
     whether this delivery was handled before (None then). The delivery is recorded just after,
-    in a batch (bot.deliveries), so no request waits for a write here."""
+    in a batch (bot.deliveries), so no request waits for a write here. Also returned: whether
+    the cached Slack profile is stale, and whether nothing at all says which language they read."""
     if replay_key is None and user_id is None:
-        return Ctx(deps=deps, user_id=None, actor=None, t=deps.translator()), False
+        return Ctx(deps=deps, user_id=None, actor=None, t=deps.translator()), False, False
     async with deps.db.reader(snapshot=False) as session:
         who = await requester.identify(session, user_id or "", replay_key)
     if who.seen_before or (replay_key and not deps.deliveries.accept(replay_key, deps.now())):
         return None
     language = prefs.language(who.pref, deps.settings.nls_locale)
     ctx = Ctx(deps=deps, user_id=user_id, actor=who.member if user_id else None, t=Translator(language))
-    return ctx, bool(user_id) and prefs.profile_is_stale(who.pref, deps.now())
+    pref = who.pref
+    first_contact = pref is None or (pref.locale is None and pref.profile_fetched_at is None)
+    return ctx, bool(user_id) and prefs.profile_is_stale(pref, deps.now()), bool(user_id) and first_contact
 
 
-async def _refresh_profile(deps: Deps, client: AsyncWebClient, user_id: str) -> None:
-    """Cache the person's Slack locale and time zone (used for language and reminder hours).
-    Runs after the acknowledgement; a failure only means we try again next time."""
+async def _fetch_profile(client: AsyncWebClient, user_id: str, *, seconds: float) -> dict[str, Any] | None:
+    """The person's Slack profile (locale, time zone), or None if Slack does not give it in time."""
     try:
-        answer = await client.users_info(user=user_id, include_locale=True)
-        user = answer.get("user") or {}
+        async with asyncio.timeout(seconds):
+            answer = await client.users_info(user=user_id, include_locale=True)
+        return dict(answer.get("user") or {})
+    except Exception:
+        log.info("profile fetch failed for a user", exc_info=True)
+        return None
+
+
+async def _refresh_profile(
+    deps: Deps, client: AsyncWebClient, user_id: str, fetched: dict[str, Any] | None = None
+) -> None:
+    """Cache the person's Slack locale and time zone (used for language and reminder hours).
+    Runs after the acknowledgement (with the profile fetched before it, on first contact);
+    a failure only means we try again next time."""
+    user = fetched if fetched is not None else await _fetch_profile(client, user_id, seconds=deps.settings.slack_timeout)
+    if user is None:
+        return
+    try:
         async with deps.db.transaction() as session:
             await prefs.store_profile(session, user_id, locale=user.get("locale"), tz=user.get("tz"), now=deps.now())
     except Exception:

@@ -17,14 +17,16 @@ from bot.services.home import load_home
 log = logging.getLogger(__name__)
 
 
-async def publish_home(deps: Deps, client: AsyncWebClient, user_id: str) -> None:
-    """Render and publish `user_id`'s Home (one read, then one views.publish, no session held)."""
+async def publish_home(deps: Deps, client: AsyncWebClient, user_id: str, t: Translator | None = None) -> None:
+    """Render and publish `user_id`'s Home (one read, then one views.publish, no session held).
+    `t`: the language of the request `user_id` made themselves, which may know it before the
+    database does (first contact fetches the Slack locale before the answer, bot.app)."""
     now = deps.now()
     async with deps.db.reader() as session:
         pref = await prefs.get_pref(session, user_id)
         tz = prefs.zone_of(pref.tz if pref else None, deps.settings.timezone)
         data = await load_home(session, user_id, now, now.astimezone(tz).date())
-    t = Translator(prefs.language(pref, deps.settings.nls_locale))
+    t = t or Translator(prefs.language(pref, deps.settings.nls_locale))
     await client.views_publish(user_id=user_id, view=home_view(data, t, now, tz))
 
 

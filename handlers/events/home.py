@@ -16,7 +16,7 @@ async def on_home_opened(ack: Any, event: dict[str, Any], client: AsyncWebClient
     await take_turn(ack)
     user_id = event["user"]
     if event.get("tab", "home") == "home":
-        await publish_home(nls.deps, client, user_id)
+        await publish_home(nls.deps, client, user_id, nls.t)
     await welcome_if_first(nls.deps, client, user_id, nls.t)
 
 
