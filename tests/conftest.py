@@ -6,26 +6,20 @@ in `NLS_TEST_BACKENDS` (default: `sqlite,postgresql`)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 
-from bot.app import build_app
 from bot.db import Database
 from bot.deps import Deps
 from bot.localslack.reference import REFERENCE, MethodSpec
 from bot.localslack.server import LocalSlack
-from bot.runtime import Background
 from bot.settings import Settings
-from bot.web import create_web_app
 from tests.support.databases import PostgresDatabase, SqliteTemplate, postgres_reachable
+from tests.support.serving import serving
 from tests.support.slackbot import BALLOT_KEY, SIGNING_SECRET, BotClient
 
 BACKENDS = [b.strip() for b in os.environ.get("NLS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
@@ -115,28 +109,8 @@ async def deps(settings: Settings, clock: Clock) -> AsyncIterator[Deps]:
     await deps.close()
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @pytest.fixture
 async def bot(deps: Deps, slack: LocalSlack) -> AsyncIterator[BotClient]:
     """The real app behind uvicorn on a loopback port, spoken to over HTTP."""
-    app = build_app(deps)
-    web = create_web_app(deps, app, Background(deps, app.client, scheduler=False))
-    sock = _free_socket()
-    server = uvicorn.Server(uvicorn.Config(web, log_config=None, access_log=False, lifespan="on"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = sock.getsockname()[1]
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-        yield BotClient(http=http, slack=slack)
-    server.should_exit = True
-    await task
-    sock.close()
+    async with serving(deps, slack) as client:
+        yield client
