@@ -45,7 +45,7 @@ from bot.shell import payloads
 from models.polls import Electorate, PollKind, PollOpenBallot, PollReceipt, PollSealedBallot
 
 ROOT = Path(__file__).resolve().parents[1]
-SECRET = "bench-signing-secret"
+SECRET = "be4c5eca1ab1e5ec2e7be4c5eca1ab1e"  # hexadecimal, as Slack makes them (bot.settings checks)
 ADMIN = "UBENCHADM"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/nls_bench_polls"
 

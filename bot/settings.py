@@ -7,12 +7,14 @@ traceback from deep inside a driver, so `load_settings` turns pydantic's errors 
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from bot.deadline import DEFAULT_BUDGET_SECONDS
 from bot.services.ballot_seal import BadBallotKey, BallotKeys, parse_key
@@ -33,6 +35,8 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    # `nlsbot serve`'s port unless --port is given: the variable container platforms set.
+    port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     nls_timezone: str = Field(default="America/Toronto", alias="NLS_TIMEZONE")
     nls_locale: str = Field(default="en", alias="NLS_LOCALE")
@@ -55,6 +59,45 @@ class Settings(BaseSettings):
     reminder_time: time = Field(default=time(9, 0), alias="NLS_REMINDER_TIME")
     digest_day: str = Field(default="mon", alias="NLS_DIGEST_DAY")
     digest_time: time = Field(default=time(9, 0), alias="NLS_DIGEST_TIME")
+
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """A value pasted with a space or a line end around it still works; an empty one is unset."""
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    # Each credential is checked for its shape here, so a token pasted in the wrong variable (or
+    # a placeholder left in `.env`) stops the start in one line; whether Slack accepts it is
+    # asked at start (bot.slack_credentials). The messages never repeat the value: it is a secret.
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xoxb-"):
+            raise ValueError(
+                "must be the app's bot token, which starts with xoxb- (OAuth & Permissions → Bot User OAuth Token)"
+            )
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xapp-"):
+            raise ValueError(
+                "must be an app-level token, which starts with xapp- (Basic Information → App-Level Tokens, "
+                "with the connections:write scope)"
+            )
+        return value
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _signing_secret(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[0-9a-fA-F]+", value):
+            raise ValueError(
+                "must be the app's Signing Secret, hexadecimal digits only (Basic Information → App Credentials)"
+            )
+        return value
 
     @field_validator("slack_api_url")
     @classmethod
@@ -129,6 +172,17 @@ class Settings(BaseSettings):
     @property
     def has_slack_credentials(self) -> bool:
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def uses_default_database(self) -> bool:
+        """DATABASE_URL is unset (or set to its default): the local SQLite file of someone trying
+        the bot, the one database the demo network is loaded into without being asked."""
+        return self.database_url == DEFAULT_DATABASE_URL
+
+    @property
+    def shown_database_url(self) -> str:
+        """DATABASE_URL as a line may show it: the password masked."""
+        return make_url(self.database_url).render_as_string(hide_password=True)
 
     def require(self, *names: str) -> None:
         """Fail with one clear line if a mode needs a setting that is not set."""

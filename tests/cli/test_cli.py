@@ -75,7 +75,7 @@ def test_jobs_list_and_run(tmp_path):
     assert ran.returncode == 0 and "pruned 0 delivery ids" in ran.stdout
 
 
-SLACK = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
+SLACK = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "5ec2e7"}  # hexadecimal, as Slack makes them
 
 
 def test_serving_without_a_ballot_key_or_with_a_bad_one_is_one_line(tmp_path):

@@ -12,7 +12,7 @@ from bot.localslack.server import Call, LocalSlack
 from bot.shell import payloads
 from bot.shell.forms import state_values
 
-SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+SIGNING_SECRET = "8f742231b10e8888abcd99aaabbb85a5"  # hexadecimal, as Slack makes them (bot.settings checks)
 BALLOT_KEY = "bmxzYm90IHRlc3QgYmFsbG90IGtleSwgMzIgYnl0ZXM="  # base64 of 32 bytes: seals the tests' secret ballots
 
 
