@@ -20,15 +20,41 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot import deadline
 from bot.deps import Deps
+from bot.slack_credentials import socket_mode_url
+from bot.startup_errors import StartupError
 
 log = logging.getLogger(__name__)
+
+
+class _SaidByItsCaller(logging.Filter):
+    """slack_sdk logs "Failed to retrieve WSS URL" and raises; what catches it says it again: the
+    start in its one line (bot.slack_credentials), a reconnect in its "Failed to connect … Retrying"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to retrieve WSS URL")
+
+
+_SAID_BY_ITS_CALLER = _SaidByItsCaller()
 
 
 class GuardedSocketModeHandler(AsyncSocketModeHandler):
     def __init__(self, app: AsyncApp, app_token: str, deps: Deps) -> None:
         super().__init__(app, app_token)
+        self.client.logger.addFilter(_SAID_BY_ITS_CALLER)
         self.deps = deps
         self.in_flight = 0
+
+    async def check_app_token(self) -> None:
+        """Ask for the first connection's address before connecting: slack_sdk's own connect loop
+        retries a refused app token forever, so a wrong SLACK_APP_TOKEN stops the start here in
+        one line instead (bot.slack_credentials). The address Slack gives is the one connected to."""
+        try:
+            url = await socket_mode_url(self.client)
+        except StartupError:
+            await self.client.aiohttp_client_session.close()  # opened with the client, unused now
+            raise
+        if url is not None:
+            self.client.wss_uri = url
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         if self.in_flight >= self.deps.settings.max_in_flight:

@@ -10,8 +10,10 @@ import importlib
 import logging
 import pkgutil
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.cli.problems import row_problem
@@ -19,8 +21,10 @@ from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.db import Database
 from bot.deps import Deps
 from bot.errors import DomainError, ImportFailed
+from bot.i18n import Translator
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from bot.startup_errors import StartupError
 
 log = logging.getLogger("nlsbot")
 
@@ -35,12 +39,16 @@ def _load_feature_clis() -> None:
 def build_parser() -> argparse.ArgumentParser:
     _load_feature_clis()
     parser = argparse.ArgumentParser(prog="nlsbot", description="NLS Bot for the National LIP/ZIP Network")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
+    parser.add_argument(
+        "--verbose", action="store_true", help="on a failure, show the traceback too (may follow the command)"
+    )
     sub = parser.add_subparsers(dest="command")
 
     sub.add_parser("run", help="run the bot as configured (default): Socket Mode, HTTP, or the local shell")
     serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz, GET /readyz")
     serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--port", type=int, help="default: PORT, else 3000")
     serve.add_argument("--no-scheduler", action="store_true", help="leave scheduled jobs to `nlsbot scheduler`")
     serve.add_argument(
         "--workers",
@@ -53,8 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("scheduler", help="run only the scheduled jobs (one per deployment)")
     shell = sub.add_parser("shell", help="talk to the bot in this terminal, no Slack workspace needed")
     shell.add_argument("--as", dest="as_user", help="Slack user id or name to act as")
-    shell.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty directory")
-    sub.add_parser("demo", help="load clearly labelled demo data (a living sample network)")
+    demo_choice = shell.add_mutually_exclusive_group()
+    demo_choice.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty directory")
+    demo_choice.add_argument(
+        "--demo", action="store_true", help="load it into an empty directory even if DATABASE_URL is not the default"
+    )
+    demo = sub.add_parser("demo", help="load clearly labelled demo data (a living sample network)")
+    demo.add_argument(
+        "--into-this-database", action="store_true",
+        help="load it although DATABASE_URL is not the local default database (the demo's only place otherwise)",
+    )  # fmt: skip
 
     from bot.cli import ballots
 
@@ -93,6 +109,29 @@ def _iso_datetime(value: str) -> datetime:
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {value!r}") from None
 
 
+def installed_version() -> str:
+    try:
+        return version("nlsbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
+def verbose_first(argv: list[str]) -> list[str]:
+    """`--verbose` wherever it was typed (an operator adds it to the end of the command that just
+    failed), moved to where argparse reads it: before the command."""
+    if "--verbose" not in argv:
+        return argv
+    return ["--verbose", *(arg for arg in argv if arg != "--verbose")]
+
+
+def refuse(line: str, exc: BaseException, *, verbose: bool, code: int = 2) -> int:
+    """The one line an operator's mistake gets (after the traceback with --verbose); the exit code."""
+    if verbose:
+        traceback.print_exception(exc)
+    print(f"nlsbot: {line}", file=sys.stderr)
+    return code
+
+
 def make_deps(settings: Settings, at: datetime | None = None) -> Deps:
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     if at is None:
@@ -120,13 +159,13 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(verbose_first(sys.argv[1:] if argv is None else list(argv)))
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"nlsbot: configuration error: {exc}", file=sys.stderr)
-        return 2
+        return refuse(f"configuration error: {exc}", exc, verbose=args.verbose)
     configure_logging(settings.log_level, interactive=args.command in (None, "run", "shell"))
+    t = Translator(settings.nls_locale)
     from bot.cli import commands  # late: pulls in the app and the shell
 
     try:
@@ -135,16 +174,15 @@ def main(argv: list[str] | None = None) -> int:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             return runner.run(commands.dispatch(args, settings))
     except SettingsError as exc:
-        print(f"nlsbot: configuration error: {exc}", file=sys.stderr)
-        return 2
+        return refuse(f"configuration error: {exc}", exc, verbose=args.verbose)
+    except StartupError as exc:
+        return refuse(exc.line(t), exc, verbose=args.verbose, code=exc.exit_code)
     except ImportFailed as exc:
-        t = make_deps(settings).translator()
-        print(f"nlsbot: {t(exc.key, **exc.params)}", file=sys.stderr)
+        refuse(t(exc.key, **exc.params), exc, verbose=args.verbose)
         for error in exc.errors:
             print(f"  {row_problem(error, t)}", file=sys.stderr)
         return 1
     except DomainError as exc:
-        print(f"nlsbot: {make_deps(settings).translator()(exc.key, **exc.params)}", file=sys.stderr)
-        return 1
+        return refuse(t(exc.key, **exc.params), exc, verbose=args.verbose, code=1)
     except KeyboardInterrupt:
         return 130

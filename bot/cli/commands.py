@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
+import socket as sockets
 import sys
 
 from bot.app import build_app, web_client
@@ -13,32 +15,42 @@ from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.deps import Deps
 from bot.runtime import Background
 from bot.services.ballot_seal import new_key
-from bot.settings import Settings
+from bot.settings import DEFAULT_DATABASE_URL, Settings
+from bot.slack_credentials import check_bot_token
+from bot.startup_errors import StartupError, reaching_the_database
 from jobs import JobEnv, load_jobs
 from jobs.scheduler import build_scheduler
 
+log = logging.getLogger("nlsbot")
+DEFAULT_HOST = "0.0.0.0"
+
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    """What a command is refused for without the database comes first (settings, the demo's
+    destination), so such a mistake changes nothing; then Slack is asked about the tokens, and
+    the first contact with the database turns its failures into one line (bot.startup_errors)."""
     command = args.command or "run"
     if command == "run":
-        if settings.slack_app_token and settings.slack_bot_token:
-            command = "socket"
-        elif settings.slack_bot_token and settings.slack_signing_secret:
-            command = "serve"
-        else:
-            command = "shell"
+        command = run_mode(settings)
         args = argparse.Namespace(
-            command=command, host="0.0.0.0", port=3000, no_scheduler=False, workers=1, as_user=None, no_demo=False
-        )
+            command=command, host=DEFAULT_HOST, port=None, no_scheduler=False, workers=1, as_user=None,
+            no_demo=False, demo=False,
+        )  # fmt: skip
     if command == "ballot-key" and args.action == "new":
         print(new_key())  # touches no database: the operator stores it as NLS_BALLOT_KEY
         return 0
     settings.require(*SLACK_SETTINGS.get(command, ()))  # before the ballot key: the first thing to set
+    if command == "demo" and not args.into_this_database and not settings.uses_default_database:
+        raise StartupError("cli.mode.demo_elsewhere", default=DEFAULT_DATABASE_URL, url=settings.shown_database_url)
     deps = make_deps(settings, getattr(args, "at", None))
     try:
-        if command in ("shell", "demo"):  # for trying the bot: a key of their own on SQLite
-            deps.ballot_keys = ballots.local_shell_keys(deps)
-        await deps.db.upgrade(ballot_keys=deps.ballot_keys)
+        if command in CHECKS_BOT_TOKEN and settings.slack_bot_token:
+            _ = deps.ballots  # a missing NLS_BALLOT_KEY is said before Slack is asked anything
+            await check_bot_token(web_client(deps))
+        with reaching_the_database(settings.database_url):
+            if command in ("shell", "demo"):  # for trying the bot: a key of their own on SQLite
+                deps.ballot_keys = ballots.local_shell_keys(deps)
+            await deps.db.upgrade(ballot_keys=deps.ballot_keys)
         if command in ballots.NEEDS_BALLOT_KEY:
             await ballots.check_ballot_keys(deps)
         return await COMMANDS[command](deps, args)
@@ -47,6 +59,41 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 SLACK_SETTINGS = {"serve": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")}
+CHECKS_BOT_TOKEN = frozenset({"serve", "socket", "scheduler"})  # the ones that serve Slack: auth.test first
+
+
+def run_mode(settings: Settings) -> str:
+    """What `nlsbot` alone runs: Socket Mode or HTTP when Slack is configured, the local shell
+    when nothing of Slack is. Anything in between is a production start half done (a bot token
+    and no way to receive events, or the reverse), and falling back to the shell would load the
+    demo network into whatever DATABASE_URL points at: it stops here, before any database."""
+    if settings.slack_bot_token and settings.slack_app_token:
+        return "socket"
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        return "serve"
+    if settings.slack_bot_token:
+        raise StartupError("cli.mode.bot_token_alone")
+    for setting in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        if getattr(settings, setting.lower()):
+            raise StartupError("cli.mode.no_bot_token", setting=setting)
+    return "shell"
+
+
+def listen(host: str, port: int) -> sockets.socket:
+    """The serving socket, bound before anything is served: a port in use or an address this
+    machine does not have is one line naming --port/PORT, not uvicorn's exit after a half start."""
+    family = sockets.AF_INET6 if ":" in host else sockets.AF_INET
+    try:
+        return sockets.create_server((host, port), family=family)
+    except OSError as exc:
+        raise StartupError("cli.listen_failed", host=host, port=port, reason=exc.strerror or str(exc)) from exc
+
+
+def log_address(host: str, port: int, workers: int = 1) -> None:
+    """Where Slack's requests and the health checks are to be sent, once, at start."""
+    shown = f"[{host}]" if ":" in host else host
+    also = f" with {workers} worker processes" if workers > 1 else ""
+    log.info("listening on http://%s:%d (POST /slack/events, GET /healthz, GET /readyz)%s", shown, port, also)
 
 
 async def serve(deps: Deps, args: argparse.Namespace) -> int:
@@ -55,11 +102,14 @@ async def serve(deps: Deps, args: argparse.Namespace) -> int:
     from bot.web import create_web_app
 
     deps.settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    common = {"host": args.host, "port": args.port, "log_config": None, "access_log": False,
+    port = args.port or deps.settings.port
+    common = {"host": args.host, "port": port, "log_config": None, "access_log": False,
               "timeout_graceful_shutdown": 20, "lifespan": "on"}  # fmt: skip
+    listening = listen(args.host, port)
     app = build_app(deps)
     background = Background(deps, app.client, scheduler=not args.no_scheduler)
-    await uvicorn.Server(uvicorn.Config(create_web_app(deps, app, background), **common)).serve()
+    log_address(args.host, port)
+    await uvicorn.Server(uvicorn.Config(create_web_app(deps, app, background), **common)).serve(sockets=[listening])
     return 0
 
 
@@ -70,18 +120,22 @@ def serve_workers(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    port = args.port or settings.port
 
-    async def migrate() -> None:
+    async def prepare() -> None:
         deps = make_deps(settings)
         try:
-            await deps.db.upgrade(ballot_keys=deps.ballot_keys)
+            await check_bot_token(web_client(deps))
+            with reaching_the_database(settings.database_url):
+                await deps.db.upgrade(ballot_keys=deps.ballot_keys)
             await ballots.check_ballot_keys(deps)
         finally:
             await deps.close()
 
-    asyncio.run(migrate())
+    asyncio.run(prepare())
+    log_address(args.host, port, args.workers)
     uvicorn.run(
-        "bot.web:worker_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+        "bot.web:worker_app", factory=True, workers=args.workers, host=args.host, port=port,
         log_config=None, access_log=False, timeout_graceful_shutdown=20, lifespan="on",
     )  # fmt: skip
     return 0
@@ -92,9 +146,10 @@ async def socket(deps: Deps, args: argparse.Namespace) -> int:
 
     deps.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     app = build_app(deps)
+    handler = GuardedSocketModeHandler(app, deps.settings.slack_app_token or "", deps)
+    await handler.check_app_token()  # before the scheduler starts: a refused token stops here
     background = Background(deps, app.client, scheduler=not args.no_scheduler)
     await background.start()
-    handler = GuardedSocketModeHandler(app, deps.settings.slack_app_token or "", deps)
     try:
         await handler.start_async()
     finally:
@@ -122,7 +177,12 @@ async def scheduler(deps: Deps, args: argparse.Namespace) -> int:
 async def shell(deps: Deps, args: argparse.Namespace) -> int:
     from bot.shell import run_shell
 
-    return await run_shell(deps, as_user=args.as_user, load_demo=not args.no_demo)
+    # The demo goes only into the local default file unless asked for (--demo): a DATABASE_URL
+    # set elsewhere may be a real directory's database, still empty on a first deploy.
+    load_demo = not args.no_demo and (args.demo or deps.settings.uses_default_database)
+    if not args.no_demo and not load_demo:
+        print("  " + deps.translator()("cli.mode.shell_without_demo"))
+    return await run_shell(deps, as_user=args.as_user, load_demo=load_demo)
 
 
 async def demo(deps: Deps, args: argparse.Namespace) -> int:
