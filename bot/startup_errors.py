@@ -4,10 +4,11 @@
 them is wrong the driver raises from deep inside (a 100-line traceback ending in
 `ConnectionRefusedError` or `database "…" does not exist`), and the operator has to dig the
 setting out of it. `StartupError` carries the i18n key of the line instead (the CLI prints it in
-NLS_LOCALE and exits 2), and `explain_database_error` turns the driver failures an operator can
-cause (server down or unreachable, no such database, a refused user, an unopenable SQLite file)
-into one, for the first contact only (`reaching_the_database`): later, an OSError may as well be
-Slack's. Anything else is left alone: a traceback is then the right answer, a bug is ours.
+NLS_LOCALE and exits 2: a setting to fix; `Unreachable` exits 1: what is needed does not answer,
+which may pass). `explain_database_error` turns the driver failures an operator can cause (server
+down or unreachable, no such database, a refused user, an unopenable SQLite file) into one, for the
+first contact only (`reaching_the_database`): later, an OSError may as well be Slack's. Anything
+else is left alone: a traceback is then the right answer, a bug is ours.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ class StartupError(Exception):
 
     def line(self, t: Translator) -> str:
         return t(self.key, **self.params)
+
+
+class Unreachable(StartupError):
+    """What the process needs is not answering, which may pass (a database server still starting):
+    exit 1, so a supervisor restarts it, where a setting to fix (exit 2) would only fail again."""
+
+    exit_code = 1
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -100,13 +108,13 @@ def explain_database_error(exc: BaseException, database_url: str) -> StartupErro
             return StartupError("cli.database.refused", url=shown, reason=reason)
     for cause in _chain(exc):
         if isinstance(cause, ConnectionRefusedError):
-            return StartupError("cli.database.connection_refused", server=server)
+            return Unreachable("cli.database.connection_refused", server=server)
         if isinstance(cause, socket.gaierror):
-            return StartupError("cli.database.unknown_host", host=url.host or "")
+            return Unreachable("cli.database.unknown_host", host=url.host or "")
         if isinstance(cause, TimeoutError):
-            return StartupError("cli.database.no_answer", server=server, reason="timed out")
+            return Unreachable("cli.database.no_answer", server=server, reason="timed out")
         if isinstance(cause, OSError):
-            return StartupError("cli.database.no_answer", server=server, reason=cause.strerror or str(cause))
+            return Unreachable("cli.database.no_answer", server=server, reason=cause.strerror or str(cause))
     return None
 
 
