@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from pydantic import BaseModel, ValidationError, field_validator
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.errors import DomainError, ImportFailed, Mentions, NotFound, NotInDirectory, RowError
 from bot.services import audit
+from bot.services.imports import CellProblem, in_file_order, missing_columns, read_date
 from models import Organisation, OrgKind, Person, Role, RoleGrant
 
 # Province/territory code → region used for slates, reserved seats and summaries.
@@ -289,7 +289,8 @@ async def whois(session: AsyncSession, slack_user_id: str) -> Member:
 # --- import / export ----------------------------------------------------------------------
 
 
-class MemberRow(BaseModel):
+@dataclass(frozen=True)
+class MemberRow:
     """One CSV row, validated before anything is written."""
 
     org: str
@@ -300,76 +301,98 @@ class MemberRow(BaseModel):
     roles: frozenset[Role]
     term_ends: date | None = None
 
-    @field_validator("org", "name")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("must not be empty")
-        if len(value) > 200:
-            raise ValueError("is longer than 200 characters")
-        return value
 
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        return value.strip().upper()
-
-    @field_validator("province")
-    @classmethod
-    def _province(cls, value: str) -> str:
-        code = value.strip().upper()
-        if code not in PROVINCES:
-            raise ValueError(f"unknown province/territory {value!r} (use a code such as ON, QC, BC)")
-        return code
-
-    @field_validator("slack_user_id")
-    @classmethod
-    def _user(cls, value: str) -> str:
-        value = value.strip()
-        if not SLACK_USER_ID.match(value):
-            raise ValueError(f"{value!r} is not a Slack user id (like U012AB3CD)")
-        return value
-
-    @field_validator("roles", mode="before")
-    @classmethod
-    def _roles(cls, value: str | Iterable[str]) -> frozenset[str]:
-        items = value.split(";") if isinstance(value, str) else value
-        names = {item.strip().lower() for item in items if item.strip()}
-        unknown = names - {r.value for r in Role}
-        if unknown:
-            raise ValueError(f"unknown role(s) {', '.join(sorted(unknown))}; use {', '.join(r.value for r in Role)}")
-        return frozenset(names)
-
-    @field_validator("term_ends", mode="before")
-    @classmethod
-    def _term(cls, value: str | date | None) -> str | date | None:
-        return None if isinstance(value, str) and not value.strip() else value
+NAME_LIMIT = 200
 
 
-def _first_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(x) for x in err["loc"])
-    message = str(err["msg"]).removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
+def _named(empty_key: str) -> Callable[[str], str]:
+    def read(cell: str) -> str:
+        text = cell.strip()
+        if not text:
+            raise CellProblem(empty_key)
+        if len(text) > NAME_LIMIT:
+            raise CellProblem("imports.members.too_long", length=len(text), max=NAME_LIMIT)
+        return text
+
+    return read
+
+
+_KIND_IN_FRENCH = {"PLI": OrgKind.LIP, "PZI": OrgKind.ZIP}  # partenariat local / zonal en immigration
+
+
+def _kind(cell: str) -> OrgKind:
+    code = cell.strip().upper()
+    try:
+        return _KIND_IN_FRENCH.get(code) or OrgKind(code)
+    except ValueError:
+        raise CellProblem("imports.members.kind", value=cell.strip(), allowed=" / ".join(OrgKind)) from None
+
+
+def _province(cell: str) -> str:
+    code = cell.strip().upper()
+    if code not in PROVINCES:
+        raise CellProblem("imports.members.province", value=cell.strip(), allowed=", ".join(PROVINCES))
+    return code
+
+
+def _slack_user_id(cell: str) -> str:
+    user = cell.strip()
+    if not SLACK_USER_ID.match(user):
+        raise CellProblem("imports.members.slack_user_id", value=user)
+    return user
+
+
+def _roles(cell: str) -> frozenset[Role]:
+    names = {item.strip().lower() for item in cell.split(";") if item.strip()}
+    unknown = sorted(names - set(Role))
+    if unknown:
+        raise CellProblem(
+            "imports.members.roles", count=len(unknown), value=", ".join(unknown), allowed=", ".join(Role)
+        )
+    return frozenset(Role(name) for name in names)
+
+
+# How each column is read; every cell is read, so every problem of a row is told at once.
+_CELLS: dict[str, Callable[[str], Any]] = {
+    "org": _named("imports.members.org_empty"), "kind": _kind, "province": _province,
+    "slack_user_id": _slack_user_id, "name": _named("imports.members.name_empty"), "roles": _roles,
+    "term_ends": read_date,
+}  # fmt: skip
+
+
+def _read_row(line: int, raw: dict[str, str]) -> tuple[MemberRow | None, list[RowError]]:
+    values: dict[str, Any] = {}
+    problems: list[RowError] = []
+    for column, read in _CELLS.items():
+        try:
+            values[column] = read(raw.get(column) or "")
+        except CellProblem as problem:
+            problems.append(problem.at(line, column))
+    roles = values.get("roles", frozenset())
+    if Role.EXEC in roles and "term_ends" in values and values["term_ends"] is None:
+        problems.append(RowError.of(line, "imports.members.exec_needs_term", column="term_ends"))
+    if {Role.EXEC, Role.EX_OFFICIO} <= roles:
+        problems.append(RowError.of(line, "imports.members.exec_and_ex_officio", column="roles"))
+    return (None if problems else MemberRow(**values)), problems
 
 
 def parse_member_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> list[tuple[int, MemberRow]]:
-    """Validate every row and the rules that span rows; raise `ImportFailed` naming each bad line."""
+    """Validate every cell of every row and the rules that span rows; raise `ImportFailed`
+    naming every problem by line and column."""
+    rows = list(rows)
+    header = missing_columns(rows, [c for c in CSV_COLUMNS if c != "term_ends"], header=CSV_COLUMNS)
+    if header:
+        raise ImportFailed(header)
     parsed: list[tuple[int, MemberRow]] = []
     errors: list[RowError] = []
     for line, raw in rows:
-        missing = [c for c in CSV_COLUMNS if c not in raw and c != "term_ends"]
-        if missing:
-            errors.append(RowError(line, f"missing column(s): {', '.join(missing)}"))
-            continue
-        try:
-            parsed.append((line, MemberRow.model_validate({k: (v or "") for k, v in raw.items() if k})))
-        except ValidationError as exc:
-            errors.append(RowError(line, _first_error(exc)))
+        row, problems = _read_row(line, raw)
+        errors.extend(problems)
+        if row is not None:
+            parsed.append((line, row))
     errors.extend(_cross_row_errors(parsed))
     if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e.line))
+        raise ImportFailed(in_file_order(errors, CSV_COLUMNS))
     return parsed
 
 
@@ -380,23 +403,22 @@ def _cross_row_errors(parsed: list[tuple[int, MemberRow]]) -> list[RowError]:
     holders: dict[tuple[str, Role], int] = {}
     for line, row in parsed:
         if row.slack_user_id in seen_user:
-            errors.append(RowError(line, f"{row.slack_user_id} already appears on line {seen_user[row.slack_user_id]}"))
+            errors.append(RowError.of(line, "imports.members.same_person", column="slack_user_id",
+                                      user=row.slack_user_id, other=seen_user[row.slack_user_id]))  # fmt: skip
         seen_user.setdefault(row.slack_user_id, line)
-        first = org_shape.setdefault(row.org.casefold(), (line, row.kind, row.province))
-        if (first[1], first[2]) != (row.kind, row.province):
-            errors.append(
-                RowError(line, f"{row.org} is {first[1]}/{first[2]} on line {first[0]}, {row.kind}/{row.province} here")
-            )
-        for role in (Role.REP, Role.EXEC):
+        first, kind, province = org_shape.setdefault(row.org.casefold(), (line, row.kind, row.province))
+        for column, key, there, here in (
+            ("kind", "imports.members.other_kind", kind, row.kind),
+            ("province", "imports.members.other_province", province, row.province),
+        ):
+            if there != here:
+                errors.append(RowError.of(line, key, column=column, org=row.org, there=str(there), other=first,
+                                          here=str(here)))  # fmt: skip
+        for role, key in ((Role.REP, "imports.members.second_rep"), (Role.EXEC, "imports.members.second_exec")):
             if role in row.roles:
                 other = holders.setdefault((row.org.casefold(), role), line)
                 if other != line:
-                    what = "voting representative (rep)" if role is Role.REP else "Executive Committee seat (exec)"
-                    errors.append(RowError(line, f"{row.org} already has its {what} on line {other}"))
-        if Role.EXEC in row.roles and row.term_ends is None:
-            errors.append(RowError(line, "an exec member needs term_ends (the end of their two-year term)"))
-        if Role.EXEC in row.roles and Role.EX_OFFICIO in row.roles:
-            errors.append(RowError(line, "a person is either a voting (exec) or a non-voting (ex-officio) member"))
+                    errors.append(RowError.of(line, key, column="roles", org=row.org, other=other))
     return errors
 
 
@@ -437,11 +459,13 @@ async def import_members(
             )
         ).scalars()
     }
-    await _check_holders_outside_file(session, parsed, people, orgs)
+    problems = await _holders_outside_file(session, parsed, people, orgs)
     seat_changes = _seat_changes(parsed, people)
-    if seat_changes and not allow_seat_changes:
-        raise ImportFailed([RowError(line, message) for line, message, _ in seat_changes])
-    for _, _, details in seat_changes:
+    if not allow_seat_changes:
+        problems.extend(error for error, _ in seat_changes)
+    if problems:
+        raise ImportFailed(in_file_order(problems, CSV_COLUMNS))
+    for _, details in seat_changes:
         await audit.record(
             session, at=now or datetime.combine(today, time.min, UTC), actor=None, action="seat.changed_by_import",
             subject_type="organisation", subject_id=details["organisation_id"], **details,
@@ -465,12 +489,12 @@ async def import_members(
     return report
 
 
-async def _check_holders_outside_file(
+async def _holders_outside_file(
     session: AsyncSession,
     parsed: list[tuple[int, MemberRow]],
     people: dict[str, Person],
     orgs: dict[str, Organisation],
-) -> None:
+) -> list[RowError]:
     """A vote or seat held by someone the file does not list cannot be given to another person
     silently: the file must list the current holder too (without the role) to move it."""
     held = (
@@ -484,25 +508,20 @@ async def _check_holders_outside_file(
     errors = []
     for line, row in parsed:
         org = orgs[row.org.casefold()]
-        for role in row.roles & {Role.REP, Role.EXEC}:
+        for role in sorted(row.roles & {Role.REP, Role.EXEC}):
             current = holder.get((org.id, role))
             if current and current[0] != row.slack_user_id:
-                errors.append(
-                    RowError(
-                        line,
-                        f"{row.org}'s {role.value} is held by {current[1]} ({current[0]}), who is not in this file; "
-                        f"list them without {role.value} to move it",
-                    )
-                )
-    if errors:
-        raise ImportFailed(errors)
+                errors.append(RowError.of(line, "imports.members.held_outside_file", column="roles", org=row.org,
+                                          role=role.value, holder=current[1], user=current[0]))  # fmt: skip
+    return errors
 
 
 def _seat_changes(
     parsed: list[tuple[int, MemberRow]], people: dict[str, Person]
-) -> list[tuple[int, str, dict[str, object]]]:
-    """Executive Committee seats the file would end or re-term. A seat is elected for a term and
-    moves by `/nls exec transfer`; an import changes one only when the operator says so."""
+) -> list[tuple[RowError, dict[str, object]]]:
+    """Executive Committee seats the file would end or re-term, each with what the audit records.
+    A seat is elected for a term and moves by `/nls exec transfer`; an import changes one only
+    when the operator says so."""
     changes = []
     for line, row in parsed:
         person = people.get(row.slack_user_id)
@@ -510,15 +529,14 @@ def _seat_changes(
         if seat is None:
             continue
         details: dict[str, object] = {"organisation_id": seat.organisation_id, "holder": row.slack_user_id}
+        end = str(seat.term_end)
         if Role.EXEC not in row.roles:
-            message = (
-                f"{row.name} holds an Executive Committee seat (term ends {seat.term_end}); this line would end it"
-            )
-            changes.append((line, message + " — use /nls exec transfer, or --seat-changes", {**details, "ended": True}))
+            error = RowError.of(line, "imports.members.seat_ended", column="roles", name=row.name, end=end)
+            changes.append((error, {**details, "ended": True}))
         elif row.term_ends != seat.term_end:
-            message = f"{row.name}'s seat term ends {seat.term_end}; this line would make it {row.term_ends}"
-            changes.append((line, message + " — pass --seat-changes to change an elected term", {
-                **details, "term_end_from": str(seat.term_end), "term_end_to": str(row.term_ends)}))  # fmt: skip
+            error = RowError.of(line, "imports.members.seat_retermed", column="term_ends", name=row.name, end=end,
+                                new_end=str(row.term_ends))  # fmt: skip
+            changes.append((error, {**details, "term_end_from": end, "term_end_to": str(row.term_ends)}))
     return changes
 
 

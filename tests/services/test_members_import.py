@@ -60,14 +60,15 @@ async def test_bad_rows_are_named_by_line_and_nothing_is_applied(deps):
     with pytest.raises(ImportFailed) as failure:
         async with deps.db.transaction() as s:
             await members.import_members(s, bad, today=TODAY)
-    by_line = {e.line: e.message for e in failure.value.errors}
     first_bad = len(rows()) + 2
-    assert "unknown province/territory 'ZZ'" in by_line[first_bad]
-    assert "is not a Slack user id" in by_line[first_bad + 1]
-    assert "unknown role(s) boss" in by_line[first_bad + 2]
-    assert "term_ends" in by_line[first_bad + 3]
-    assert "already has its voting representative (rep) on line" in by_line[first_bad + 4]
-    assert "needs term_ends" in by_line[first_bad + 5]
+    assert [(e.line - first_bad, e.column, e.key, e.params.get("value")) for e in failure.value.errors] == [
+        (0, "province", "imports.members.province", "ZZ"),
+        (1, "slack_user_id", "imports.members.slack_user_id", "not-an-id"),
+        (2, "roles", "imports.members.roles", "boss"),
+        (3, "term_ends", "imports.date", "31/12/2026"),
+        (4, "roles", "imports.members.second_rep", None),
+        (5, "term_ends", "imports.members.exec_needs_term", None),
+    ]
     assert await _counts(deps) == (0, 0, 0)
 
 
@@ -78,7 +79,12 @@ async def test_a_vote_held_by_someone_outside_the_file_is_not_silently_reassigne
     with pytest.raises(ImportFailed) as failure:
         async with deps.db.transaction() as s:
             await members.import_members(s, takeover, today=TODAY)
-    assert "held by Rita Rep" in failure.value.errors[0].message
+    [error] = failure.value.errors
+    assert (error.key, error.column, error.params["holder"]) == (
+        "imports.members.held_outside_file",
+        "roles",
+        "Rita Rep",
+    )
 
 
 async def test_one_rep_per_organisation_is_a_database_rule(deps):
@@ -112,11 +118,15 @@ async def test_an_import_does_not_silently_end_or_re_term_an_executive_seat(deps
     halifax = [r for r in rows() if r[1]["slack_user_id"] == REP_HALIFAX]
     ended = [(line, {**row, "roles": "rep;staff", "term_ends": ""}) for line, row in halifax]
     retermed = [(line, {**row, "term_ends": "2030-03-31"}) for line, row in halifax]
-    for bad, expected in ((ended, "this line would end it"), (retermed, "would make it 2030-03-31")):
+    for bad, expected in (
+        (ended, ("roles", "imports.members.seat_ended", None)),
+        (retermed, ("term_ends", "imports.members.seat_retermed", "2030-03-31")),
+    ):
         with pytest.raises(ImportFailed) as failure:
             async with deps.db.transaction() as s:
                 await members.import_members(s, bad, today=TODAY)
-        assert expected in failure.value.errors[0].message
+        [error] = failure.value.errors
+        assert (error.column, error.key, error.params.get("new_end")) == expected
     async with deps.db.reader() as s:
         assert (await members.get_member(s, REP_HALIFAX)).term_end == date(2027, 3, 31)
 
