@@ -17,7 +17,7 @@ async def import_resources(deps: Deps, path: Path, args: argparse.Namespace) -> 
     """All or nothing, matched by address: importing the same file twice changes nothing."""
     rows = read_csv(path)
     async with deps.db.transaction() as session:
-        report = await resources.import_resources(session, rows, now=deps.now(), explain=deps.translator("en"))
+        report = await resources.import_resources(session, rows, now=deps.now())
     return (
         f"{report.rows} rows: {report.created} resources created, {report.updated} updated, "
         f"{report.unchanged} unchanged"

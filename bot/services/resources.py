@@ -47,6 +47,7 @@ from bot.services.contributions import (
     lead_stats,
     needs_you,
 )
+from bot.services.imports import CellProblem, in_file_order, missing_columns, read_date
 from bot.services.members import PROVINCES, Member
 from bot.services.sql import dialect_of
 from models import Person, Role, RoleGrant
@@ -1200,43 +1201,67 @@ async def default_owner(session: AsyncSession) -> str | None:
     return (admins or [uid for uid, _ in rows] or [None])[0]
 
 
-def parse_rows(
-    rows: Iterable[tuple[int, dict[str, str]]], *, explain: Callable[..., str]
-) -> list[tuple[int, ResourceInput, dict[str, str]]]:
-    """Validate every row, and that no address appears twice; `ImportFailed` names each bad line
-    (`explain(key, **params)` words the problem)."""
+# A form shows its choices beside the field; a cell of a file must say them, and what it holds.
+_CELL_WORDING = {
+    "resources.form.language_invalid": ("imports.resources.language", {"allowed": ", ".join(ResourceLanguage)}),
+    "resources.form.province_invalid": ("imports.resources.province", {"allowed": ", ".join(PROVINCES)}),
+    "resources.form.kind_invalid": ("imports.resources.kind", {"allowed": ", ".join(ResourceKind)}),
+}
+
+
+def _cell_problems(line: int, raw: dict[str, str], problems: dict[str, tuple[str, dict[str, Any]]]) -> list[RowError]:
+    errors = []
+    for name, (key, params) in problems.items():
+        cell_key, extra = _CELL_WORDING.get(key, (key, {}))
+        errors.append(RowError.of(line, cell_key, column=name, value=raw.get(name, "").strip(), **params, **extra))
+    return errors
+
+
+def parse_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> list[tuple[int, ResourceInput, dict[str, str]]]:
+    """Validate every cell of every row, and that no address appears twice; `ImportFailed` names
+    every problem by line and column."""
+    rows = list(rows)
+    header = missing_columns(rows, CSV_COLUMNS, header=CSV_COLUMNS)
+    if header:
+        raise ResourceImportFailed(header)
     parsed: list[tuple[int, ResourceInput, dict[str, str]]] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for line, raw in rows:
-        missing = [c for c in CSV_COLUMNS if c not in raw]
-        if missing:
-            errors.append(RowError(line, f"missing column(s): {', '.join(missing)}"))
-            continue
+        try:
+            read_date(raw.get("review_by"))
+        except CellProblem as problem:
+            errors.append(problem.at(line, "review_by"))
         try:
             data = validate_input({c: raw.get(c, "") for c in CSV_COLUMNS})
         except FormInvalid as exc:
-            errors.extend(
-                RowError(line, f"{name}: {explain(key, **params)}") for name, (key, params) in exc.problems.items()
-            )
+            errors.extend(_cell_problems(line, raw, exc.problems))
             continue
         key = url_key(data.url) or f"title:{data.title.casefold()}"
         if key in seen:
-            errors.append(RowError(line, f"the same resource is already on line {seen[key]}"))
+            where = "url" if data.url else "title"
+            errors.append(RowError.of(line, "imports.resources.same_resource", column=where, other=seen[key]))
             continue
         seen[key] = line
         parsed.append((line, data, raw))
     if errors:
-        raise ResourceImportFailed(sorted(errors, key=lambda e: e.line))
+        raise ResourceImportFailed(in_file_order(errors, EXPORT_COLUMNS))
     return parsed
 
 
 async def import_resources(
-    session: AsyncSession, rows: Iterable[tuple[int, dict[str, str]]], *, now: datetime, explain: Callable[..., str]
+    session: AsyncSession,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    now: datetime,
+    explain: Callable[..., str] | None = None,
 ) -> ImportReport:
     """Create or update resources from CSV rows, all or nothing, matched by address (or by title
-    for resources without one). Importing the same file again changes nothing."""
-    parsed = parse_rows(rows, explain=explain)
+    for resources without one). Importing the same file again changes nothing.
+
+    Problems are `RowError`s with i18n keys, worded by whoever shows them; `explain`, which
+    worded them here before, is accepted and not used, for callers that still pass it."""
+    parsed = parse_rows(rows)
     owners = await _import_owners(session, parsed)
     report = ImportReport(rows=len(parsed))
     keys = [url_key(d.url) for _, d, _ in parsed if d.url]
@@ -1245,7 +1270,7 @@ async def import_resources(
     changes: Counter[str] = Counter()
     for line, data, raw in parsed:
         resource = existing.get(url_key(data.url) or f"title:{data.title.casefold()}")
-        review_by = _review_date(raw.get("review_by"), line)
+        review_by = read_date(raw.get("review_by"))  # read once already, by parse_rows
         if resource is None:
             resource = Resource(
                 owner_id=owners[line],
@@ -1294,23 +1319,14 @@ async def _import_owners(
     for line, _, raw in parsed:
         owner = (raw.get("owner") or "").strip() or fallback
         if owner is None:
-            errors.append(RowError(line, "no owner: add an `owner` column, or an admin or lead to the directory"))
+            errors.append(RowError.of(line, "imports.resources.no_owner", column="owner"))
         elif raw.get("owner", "").strip() and owner not in known:
-            errors.append(RowError(line, f"owner {owner!r} is not in the member directory"))
+            errors.append(RowError.of(line, "imports.resources.owner_unknown", column="owner", value=owner))
         else:
             owners[line] = owner
     if errors:
         raise ResourceImportFailed(errors)
     return owners
-
-
-def _review_date(raw: str | None, line: int) -> date | None:
-    if not (raw or "").strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())  # type: ignore[union-attr]
-    except ValueError:
-        raise ResourceImportFailed([RowError(line, f"review_by {raw!r} is not a date like 2027-03-31")]) from None
 
 
 async def _existing_for_import(session: AsyncSession, keys: list[str | None], titles: list[str]) -> dict[str, Resource]:

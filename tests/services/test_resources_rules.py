@@ -240,13 +240,13 @@ async def test_bad_rows_are_named_by_line_and_nothing_is_imported(deps):
     )
     with pytest.raises(ImportFailed) as failed:
         await import_rows(deps, bad)
-    assert [(e.line, e.message.split(":")[0]) for e in failed.value.errors] == [
-        (3, "title"),
-        (4, "url"),
-        (5, "province"),
-        (6, "the same resource is already on line 2"),
+    assert [(e.line, e.column, e.key) for e in failed.value.errors] == [
+        (3, "title", "resources.form.title_required"),
+        (4, "url", "resources.form.url_invalid"),
+        (5, "province", "imports.resources.province"),
+        (6, "url", "imports.resources.same_resource"),
     ]
-    assert "Give the resource a title." in failed.value.errors[0].message
+    assert failed.value.errors[2].params["value"] == "XX" and failed.value.errors[3].params["other"] == 2
     assert await count(deps) == 0
 
 
@@ -264,7 +264,10 @@ async def test_an_import_naming_an_unknown_owner_is_refused(deps):
     line = {**GOOD[0][1], "owner": "UNOBODY01", "review_by": "2027-01-01"}
     with pytest.raises(ImportFailed) as failed:
         await import_rows(deps, [(2, line)])
-    assert "not in the member directory" in failed.value.errors[0].message
+    assert (failed.value.errors[0].key, failed.value.errors[0].params) == (
+        "imports.resources.owner_unknown",
+        {"value": "UNOBODY01"},
+    )
     line = {**line, "owner": REP_TORONTO}
     await import_rows(deps, [(2, line)])
     async with deps.db.reader() as session:
