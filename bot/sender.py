@@ -27,6 +27,7 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    unreachable: int = 0  # of the attempts that did not go through, those Slack never answered
 
     def __str__(self) -> str:
         return f"sent {self.sent}, to retry {self.retrying}, failed {self.failed}"
@@ -90,6 +91,7 @@ async def _send_one(deps: Deps, client: AsyncWebClient, message: outbox.Outgoing
             retry_after = float(exc.response.headers.get("Retry-After", 30))
     except Exception as exc:  # connection failures after the client's own retries
         error = type(exc).__name__
+        report.unreachable += 1
     else:
         async with deps.db.transaction() as session:
             await outbox.mark_sent(session, message.id, slack_ts=answer.get("ts"), now=deps.now())

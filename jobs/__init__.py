@@ -20,12 +20,21 @@ from apscheduler.triggers.base import BaseTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
+from bot.i18n import Translator
 
 
 @dataclass(frozen=True)
 class JobEnv:
+    """What a job runs with. `locale` is the language of whoever reads the summary: the operator's
+    (`NLS_LOCALE`) on the scheduler and the CLI, the person's in the shell."""
+
     deps: Deps
     client: AsyncWebClient
+    locale: str | None = None
+
+    @property
+    def t(self) -> Translator:
+        return self.deps.translator(self.locale)
 
 
 JobRun = Callable[[JobEnv, datetime], Awaitable[str]]
@@ -50,6 +59,18 @@ def job(name: str, *, trigger: Callable[[ZoneInfo], BaseTrigger], description: s
         return run
 
     return decorate
+
+
+def run_moment(text: str, tz: ZoneInfo) -> datetime:
+    """`--at 2026-12-07T09:00` as an instant: without an offset, a wall-clock time in the
+    network's zone (`NLS_TIMEZONE`), never the machine's. ValueError if it is not one."""
+    moment = datetime.fromisoformat(text.strip())
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def at_argument(moment: datetime, tz: ZoneInfo) -> str:
+    """The `--at` value that `run_moment` reads back as `moment`, to the minute."""
+    return moment.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
 
 
 def load_jobs() -> dict[str, JobSpec]:

@@ -10,6 +10,10 @@ finds the keys taken, and a failed send stays in the ledger until it goes throug
 
 Times are configurable (local wall-clock times, each in the recipient's zone):
 `NLS_REMINDER_TIME` (09:00), `NLS_DIGEST_DAY` (mon) and `NLS_DIGEST_TIME` (09:00).
+
+A sweep that sends nothing says why, in the reader's language, with the `--at` that would send
+something (`jobs run lead-digest` on a Thursday is a question, not a fault): the service says why
+as data (`digest.Quiet`), the job words it.
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ from bot.blocks.plans import reminder_reply
 from bot.i18n import Translator
 from bot.sender import DeliveryReport, deliver_due
 from bot.services import digest, outbox
-from bot.services.digest import Audience, Due, Schedule
+from bot.services.digest import Audience, Due, Quiet, QuietReason, Schedule
 from bot.settings import WEEKDAYS, Settings
-from jobs import JobEnv, job
+from jobs import JobEnv, at_argument, job
 
 T = TypeVar("T")
 
@@ -53,8 +57,10 @@ async def _sweep(
     now: datetime,
     find: Callable[[AsyncSession], Awaitable[Due[T]]],
     message: Callable[[T], tuple[str, str, Reply]],
+    explain: Callable[[Quiet], str] | None = None,
 ) -> str:
-    """Record what has fallen due (key, channel, message) and deliver it with what still waits."""
+    """Record what has fallen due (key, channel, message) and deliver it with what still waits;
+    when nothing is, `explain` says why."""
     recorded: list[str] = []
     async with env.deps.db.transaction() as session:
         due = await find(session)
@@ -65,8 +71,12 @@ async def _sweep(
             ):
                 recorded.append(key)
     keys = recorded + due.unsent
+    if not keys and due.quiet is not None and explain is not None:
+        return explain(due.quiet)
     report = await deliver_due(env.deps, env.client, keys=keys, limit=len(keys)) if keys else DeliveryReport()
-    return f"{len(recorded)} recorded; {report}"
+    return env.t(
+        "jobs.sweep.done", count=len(recorded), sent=report.sent, retrying=report.retrying, failed=report.failed
+    )
 
 
 def _audience(env: JobEnv) -> Audience:
@@ -91,7 +101,21 @@ async def lead_digest(env: JobEnv, now: datetime) -> str:
         now,
         lambda session: digest.due_lead_digests(session, now=now, audience=_audience(env)),
         lambda d: (d.key, d.lead.slack_user_id, lead_digest_reply(d, Translator(d.lead.locale), now)),
+        lambda quiet: _digest_quiet(env, quiet),
     )
+
+
+def _digest_quiet(env: JobEnv, quiet: Quiet) -> str:
+    """Why no lead got a digest, and the `--at` that would send one (in the network's zone)."""
+    t, settings = env.t, env.deps.settings
+    if quiet.reason is QuietReason.NOBODY or quiet.next_at is None:
+        return t("jobs.lead_digest.nobody")
+    schedule = plan_schedule(settings)
+    return t(
+        "jobs.lead_digest.sent" if quiet.reason is QuietReason.SENT else "jobs.lead_digest.not_due",
+        weekday=t.weekday(schedule.digest_weekday), time=f"{schedule.digest_at:%H:%M}",
+        at=at_argument(quiet.next_at, settings.timezone),
+    )  # fmt: skip
 
 
 @job("network-update", trigger=_sweep_trigger, description="NLS_NETWORK_CHANNEL: monthly plan update (1st, 10:00)")

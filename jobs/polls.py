@@ -11,6 +11,9 @@ has one ledger key per poll (shared with the creator's "remind" button), so nobo
 
 The helpers below are also what a handler runs right after a person closes or cancels a poll
 (the same outbound step, now rather than on the next tick).
+
+Slack out of reach does not undo a close: the polls stay closed, their results wait in the
+ledger and their messages stay marked stale, and the summary says so in one line.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from datetime import datetime
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.outbound.polls import publish_outcome, queue_results, reminder_renderer
+from bot.outbound.polls import Published, publish_outcome, queue_results, reminder_renderer
 from bot.sender import deliver_due
 from bot.services import polls
 from jobs import JobEnv, job
@@ -41,14 +44,28 @@ async def close_polls(env: JobEnv, now: datetime) -> str:
         # ballot yet still close; a poll whose sealed ballots need the key is held and said so.
         closing = await polls.close_due(session, now=now, today=deps.today(now), keys=deps.ballot_keys)
         keys = await queue_results(session, deps, closing.closed, now=now)
-    await publish_outcome(deps, env.client, keys)
+    published = await publish_outcome(deps, env.client, keys)
     if any(r.poll.secret for r in closing.closed):
         await deps.db.compact(polls.SEALED_TABLES)
     for held in closing.held:  # left open, retried on the next run; the operator must act
         log.error("poll #%s not closed: %s", held.params.get("poll"), deps.translator("en")(held.key, **held.params))
-    closed = closing.closed
-    summary = f"closed {len(closed)} poll(s)" + (f": {', '.join(f'#{r.poll.id}' for r in closed)}" if closed else "")
-    return summary + (f"; {len(closing.held)} held, not counted (see the error above)" if closing.held else "")
+    return _closing_summary(env, closing, published)
+
+
+def _closing_summary(env: JobEnv, closing: polls.Closing, published: Published) -> str:
+    """What the close did, in the reader's language; each part begins with its own separator."""
+    t, closed = env.t, closing.closed
+    numbers = ", ".join(f"#{r.poll.id}" for r in closed)
+    parts = [t("jobs.poll_deadlines.closed_list", count=len(closed), polls=numbers)] if closed else []
+    parts = parts or [t("jobs.poll_deadlines.closed", count=0)]
+    if closing.held:
+        parts.append(t("jobs.poll_deadlines.held", count=len(closing.held)))
+    waiting = {"results": published.delivery.retrying, "stale": published.stale}
+    if published.unreachable or published.delivery.unreachable:
+        parts.append(t("jobs.poll_deadlines.unreachable", url=env.deps.settings.slack_api_url, **waiting))
+    elif any(waiting.values()):
+        parts.append(t("jobs.poll_deadlines.waiting", **waiting))
+    return "".join(parts)
 
 
 @job(

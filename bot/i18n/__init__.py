@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta, get_day_names
 from babel.numbers import format_decimal, format_percent
 
 CATALOGS = Path(__file__).parent / "catalogs"
@@ -113,6 +113,10 @@ class Translator:
     def short_datetime(self, value: datetime, tz: tzinfo) -> str:
         local = value.astimezone(tz)
         return f"{format_date(local, 'medium', locale=self.babel_locale)} {local:%H:%M}"
+
+    def weekday(self, index: int) -> str:
+        """The name of a weekday, 0 = Monday as in `date.weekday()`: "Monday", "lundi"."""
+        return str(get_day_names("wide", locale=self.babel_locale)[index])
 
     def relative(self, value: datetime, now: datetime) -> str:
         return format_timedelta(value - now, add_direction=True, locale=self.babel_locale)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,11 +17,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks import polls as poll_blocks
 from bot.deps import Deps
 from bot.i18n import Translator
-from bot.sender import deliver_due
+from bot.sender import DeliveryReport, deliver_due
 from bot.services import outbox, polls
 
 log = logging.getLogger(__name__)
 GONE = {"message_not_found", "channel_not_found", "is_archived", "cant_update_message"}
+UNREACHABLE = (aiohttp.ClientError, OSError, TimeoutError)  # no answer from Slack, after the client's retries
+
+
+@dataclass(frozen=True)
+class Published:
+    """What reached Slack after a close. The rest waits, never lost: unsent results in the
+    ledger (the sweeper sends them), out-of-date poll messages marked stale (the next close
+    run updates them)."""
+
+    delivery: DeliveryReport
+    stale: int = 0  # poll messages still to update
+    unreachable: bool = False  # Slack did not answer at all (not a refusal)
 
 
 def results_key(poll_id: int) -> str:
@@ -42,12 +56,14 @@ async def queue_results(
     return keys
 
 
-async def refresh_messages(deps: Deps, client: AsyncWebClient) -> int:
-    """Bring every stale poll message (closed or cancelled since it was posted) up to date."""
+async def refresh_messages(deps: Deps, client: AsyncWebClient) -> tuple[int, bool]:
+    """Bring every stale poll message (closed or cancelled since it was posted) up to date: how
+    many are left stale, and whether Slack was out of reach (then the rest are not tried: each
+    would wait for the same timeout)."""
     async with deps.db.reader() as session:
         stale = await polls.stale_messages(session)
         finals = {p.id: await polls.final_results(session, p.id) for p in stale}
-    updated = 0
+    left = len(stale)
     for poll in stale:
         reply = poll_blocks.poll_message(poll, Translator(poll.locale), deps.settings.timezone, results=finals[poll.id])
         try:
@@ -56,17 +72,20 @@ async def refresh_messages(deps: Deps, client: AsyncWebClient) -> int:
             if exc.response.get("error") not in GONE:
                 log.warning("poll %s message update failed: %s", poll.id, exc.response.get("error"))
                 continue
+        except UNREACHABLE as exc:
+            log.warning("poll %s message not updated, Slack out of reach: %s", poll.id, type(exc).__name__)
+            return left, True
         async with deps.db.transaction() as session:
             await polls.mark_message_current(session, poll.id)
-        updated += 1
-    return updated
+        left -= 1
+    return left, False
 
 
-async def publish_outcome(deps: Deps, client: AsyncWebClient, keys: Sequence[str]) -> None:
+async def publish_outcome(deps: Deps, client: AsyncWebClient, keys: Sequence[str]) -> Published:
     """After the closing commit: send the queued results and update the poll messages."""
-    if keys:
-        await deliver_due(deps, client, keys=list(keys))
-    await refresh_messages(deps, client)
+    delivery = await deliver_due(deps, client, keys=list(keys)) if keys else DeliveryReport()
+    stale, unreachable = await refresh_messages(deps, client)
+    return Published(delivery, stale, unreachable)
 
 
 async def post_poll(deps: Deps, client: AsyncWebClient, poll: polls.PollView) -> str | None:

@@ -23,6 +23,7 @@ The policy, in the recipient's own time zone (their Slack `tz`, else `NLS_TIMEZO
 from __future__ import annotations
 
 import calendar
+import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -43,6 +44,7 @@ REMINDER_PREFIX = "plan-reminder"
 DIGEST_PREFIX = "lead-digest"
 NETWORK_PREFIX = "network-update"
 DIGEST_ITEMS = 15  # items listed one by one (each with its Update button) in a digest
+LOOK_AHEAD_WEEKS = 4  # how far `Quiet.next_at` looks for a week whose digest is not recorded yet
 
 
 @dataclass(frozen=True)
@@ -169,10 +171,26 @@ async def recipients(session: AsyncSession, user_ids: Iterable[str], audience: A
     }
 
 
+class QuietReason(enum.StrEnum):
+    NOBODY = "nobody"  # nobody to write to (no one has the lead role)
+    NOT_DUE = "not_due"  # nobody's occasion is now (or it passed its grace, or falls at night)
+    SENT = "sent"  # the current occasion went out to everyone already
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """Why a sweep found nothing to record, for whoever runs a job by hand: a digest that did
+    not go out on a Thursday is not a fault, and they need to know when one would."""
+
+    reason: QuietReason
+    next_at: datetime | None = None  # the next instant something falls due, if anything will
+
+
 @dataclass(frozen=True)
 class Due(Generic[T]):
     new: list[T] = field(default_factory=list)  # fallen due, not in the ledger yet: render and record
     unsent: list[str] = field(default_factory=list)  # recorded earlier, still waiting to be delivered
+    quiet: Quiet | None = None  # set when there is neither: why
 
 
 async def _split(session: AsyncSession, candidates: Sequence[tuple[str, T]]) -> Due[T]:
@@ -252,6 +270,10 @@ async def _last_digests(session: AsyncSession) -> dict[str, datetime]:
     return await outbox.last_recorded(session, DIGEST_PREFIX)
 
 
+def digest_key(lead: str, day: date) -> str:
+    return f"{DIGEST_PREFIX}:{lead}:{day.isoformat()}"
+
+
 async def due_lead_digests(session: AsyncSession, *, now: datetime, audience: Audience) -> Due[LeadDigest]:
     """Each lead whose weekly digest time has come in their time zone and who has not had it."""
     leads = await members.members_with_role(session, Role.LEAD)
@@ -261,9 +283,11 @@ async def due_lead_digests(session: AsyncSession, *, now: datetime, audience: Au
     for lead in people.values():
         occasion = latest_weekly(now, lead.tz, schedule.digest_weekday, schedule.digest_at)
         if occasion is not None and now - occasion.at <= schedule.digest_grace and lead.is_awake(now, schedule):
-            key = f"{DIGEST_PREFIX}:{lead.slack_user_id}:{occasion.day.isoformat()}"
+            key = digest_key(lead.slack_user_id, occasion.day)
             candidates.append((key, (key, lead, occasion)))
     due = await _split(session, candidates)
+    if not due.new and not due.unsent:
+        return Due(quiet=await _next_digest(session, people.values(), now, schedule, sent=bool(candidates)))
     if not due.new:
         return Due(unsent=due.unsent)
     today = now.astimezone(audience.default_tz).date()
@@ -278,6 +302,27 @@ async def due_lead_digests(session: AsyncSession, *, now: datetime, audience: Au
             sections[since] = tuple(await collect_digest(session, since, now))
         digests.append(LeadDigest(key, lead, occasion, since, sections[since], found, overview))
     return Due(new=digests, unsent=due.unsent)
+
+
+async def _next_digest(
+    session: AsyncSession, leads: Iterable[Recipient], now: datetime, schedule: Schedule, *, sent: bool
+) -> Quiet:
+    """Why no digest is due now, and the first weekly occasion after `now` whose key the ledger
+    has not seen (one run ahead by hand takes its week), in one query."""
+    upcoming: list[tuple[str, datetime]] = []
+    for lead in leads:
+        today = now.astimezone(lead.tz).date()
+        first = today + timedelta(days=(schedule.digest_weekday - today.weekday()) % 7)
+        for week in range(LOOK_AHEAD_WEEKS):
+            day = first + timedelta(weeks=week)
+            at = local_moment(day, schedule.digest_at, lead.tz)
+            if at > now:
+                upcoming.append((digest_key(lead.slack_user_id, day), at))
+    if not upcoming:
+        return Quiet(QuietReason.NOBODY)
+    recorded = await outbox.statuses(session, [key for key, _ in upcoming])
+    free = [at for key, at in upcoming if key not in recorded]
+    return Quiet(QuietReason.SENT if sent else QuietReason.NOT_DUE, min(free, default=None))
 
 
 # --- the network's monthly update ------------------------------------------------------------

@@ -3,6 +3,7 @@ sections; within Slack's block limit however much there is) and the monthly netw
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from bot.services import contributions
 from bot.services.contributions import Fact, Section
 from jobs import plans as plan_jobs
+from jobs import run_moment
 from models import OutboundMessage
 from tests.support.directory import EX_OFFICIO, LEAD, REP_HALIFAX, REP_TORONTO, load_directory
 from tests.support.plans import action, add_actions, job_env, load_plan, sent_to
@@ -70,7 +72,9 @@ async def run(clock, env, at: datetime, job=plan_jobs.lead_digest) -> str:
 
 
 async def test_leads_get_one_digest_on_monday_morning_with_every_section(deps, slack, clock, env, polls_section):
-    assert await run(clock, env, local(MONDAY, 8, 50)) == "0 recorded; sent 0, to retry 0, failed 0"
+    assert await run(clock, env, local(MONDAY, 8, 50)) == (
+        "nothing sent: the weekly digest goes out Mondays at 09:00 in each lead's time zone; try --at 2026-03-02T09:00"
+    )
     assert await run(clock, env, local(MONDAY, 9, 0)) == "2 recorded; sent 2, to retry 0, failed 0"
     await run(clock, env, local(MONDAY, 9, 10))
     await run(clock, env, local(MONDAY, 16, 0))
@@ -93,6 +97,47 @@ async def test_leads_get_one_digest_on_monday_morning_with_every_section(deps, s
     assert digest.args["text"] == "Weekly digest: 1 overdue, 1 due soon, 1 blocked"
     # "since the last digest" for the first one is the week before
     assert polls_section[0] == local(MONDAY - timedelta(days=7), 9, 0)
+
+
+async def test_a_digest_not_due_says_why_and_the_at_that_sends_one(deps, slack, clock, env):
+    thursday = local(MONDAY + timedelta(days=3), 15, 0)
+    said = await run(clock, env, thursday)
+    assert said == (
+        "nothing sent: the weekly digest goes out Mondays at 09:00 in each lead's time zone; try --at 2026-03-09T09:00"
+    )
+    assert await run(clock, dataclasses.replace(env, locale="fr"), thursday) == (
+        "rien d'envoyé : le résumé de la semaine part le lundi à 09:00, à l'heure de chaque responsable ; "
+        "essayez --at 2026-03-09T09:00"
+    )
+    assert sent_to(slack) == []
+    assert await run(clock, env, _at(said)) == "2 recorded; sent 2, to retry 0, failed 0"
+    assert await run(clock, env, _at(said)) == (
+        "nothing sent: this week's digest went out to every lead already; the next goes out Monday at 09:00: "
+        "try --at 2026-03-16T09:00"
+    )
+
+
+async def test_the_suggested_at_is_the_first_lead_s_nine_o_clock_in_their_own_zone(deps, slack, clock, env):
+    from models import UserPref
+
+    async with deps.db.transaction() as s:
+        s.add(UserPref(slack_user_id=LEAD, tz="Europe/Paris"))
+    said = await run(clock, env, local(MONDAY + timedelta(days=3), 15, 0))
+    # 09:00 in Paris (still CET) on the first Monday of daylight time in Toronto: 04:00 there
+    assert said.endswith("try --at 2026-03-09T04:00")
+    await run(clock, env, _at(said))
+    assert [c.args["channel"] for c in sent_to(slack)] == [LEAD]
+
+
+async def test_without_leads_the_digest_says_there_is_nobody_to_send_it_to(deps, slack, clock):
+    assert await run(clock, job_env(deps), local(MONDAY, 9, 0)) == (
+        "nothing sent: nobody has the lead role, so there is no weekly digest to send"
+    )
+
+
+def _at(said: str) -> datetime:
+    """The instant `--at` names in what a job said, read as the CLI and the shell read it."""
+    return run_moment(said.rsplit("--at ", 1)[1], TORONTO)
 
 
 async def test_the_next_digest_covers_what_happened_since_the_last(deps, slack, clock, env, polls_section):
