@@ -8,8 +8,11 @@ what is due rather than trusting that it ran on time.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from jobs import JobEnv, JobSpec, load_jobs
 
@@ -36,3 +39,18 @@ def _runner(env: JobEnv, spec: JobSpec):
 
     run.__name__ = spec.name
     return run
+
+
+def timetable(tz: ZoneInfo, now: datetime) -> list[str]:
+    """`jobs list`, in the CLI and the shell: each job, its next run in the network's zone, and
+    what it does."""
+    lines = []
+    for spec in load_jobs().values():
+        trigger = spec.trigger(tz)
+        if isinstance(trigger, IntervalTrigger):  # counted from the start, which would be the machine's now
+            next_run = now.astimezone(tz) + trigger.interval
+        else:
+            next_run = trigger.get_next_fire_time(None, now.astimezone(tz))
+        when = next_run.isoformat(timespec="minutes") if next_run else "never"
+        lines.append(f"{spec.name:<22} next {when}  {spec.description}")
+    return lines

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from bot.deps import Deps
 from bot.shell.forms import fields_of
 from bot.shell.session import Outcome, ShellSession
+from jobs.scheduler import timetable
 from models import Person, Role, RoleGrant
 
 HELP = """\
@@ -24,7 +27,10 @@ HELP = """\
     dm <text>         send the bot a direct message
     @bot <text>       mention the bot in a channel
     shortcut <id> [message text]   a global shortcut, or a message shortcut on that text
-    jobs run <name>   run a scheduled job now (reminders, digests) and see what it sends
+    jobs list         the scheduled jobs and when each runs next
+    jobs run <name> [--at 2026-12-07T09:00]
+                      run a scheduled job now, or as if it were then (network time), and see
+                      what it sends
     as @name          act as someone else from the directory;  who   lists them
     quit              leave (Ctrl-D works too)"""
 
@@ -51,9 +57,11 @@ async def _directory_is_empty(deps: Deps) -> bool:
         return not (await session.execute(select(func.count()).select_from(Person))).scalar_one()
 
 
-async def run_shell(
+async def start_session(
     deps: Deps, *, as_user: str | None = None, load_demo: bool = True, out: Callable[[str], None] = print
-) -> int:
+) -> ShellSession:
+    """The shell as `nlsbot shell` opens it (the demo in an empty directory, you as its first
+    admin), for the REPL and for tests that walk the README's tour."""
     if load_demo and await _directory_is_empty(deps):
         from bot.demo import load_demo as load
 
@@ -63,6 +71,13 @@ async def run_shell(
     session = await ShellSession(deps, user_id=user_id).start()
     if as_user:
         session.user_id = session.resolve_user(as_user) or as_user
+    return session
+
+
+async def run_shell(
+    deps: Deps, *, as_user: str | None = None, load_demo: bool = True, out: Callable[[str], None] = print
+) -> int:
+    session = await start_session(deps, as_user=as_user, load_demo=load_demo, out=out)
     try:
         out(f"\nNLS Bot — local shell. You are @{session.names.get(session.user_id, session.user_id)}.")
         out("Type /nls help to start, `help` for shell commands, `quit` to leave.\n")
@@ -81,12 +96,13 @@ async def _loop(session: ShellSession, out: Callable[[str], None]) -> None:
         line = line.strip()
         if not line:
             continue
-        outcome = await _handle(session, line, out)
+        outcome = await handle(session, line, out)
         if outcome is not None:
             await _show(session, outcome, out)
 
 
-async def _handle(session: ShellSession, line: str, out: Callable[[str], None]) -> Outcome | None:
+async def handle(session: ShellSession, line: str, out: Callable[[str], None]) -> Outcome | None:
+    """One line typed at the prompt: what it shows goes to `out` or comes back as an Outcome."""
     if line == "help":
         out(HELP)
         return None
@@ -107,8 +123,12 @@ async def _handle(session: ShellSession, line: str, out: Callable[[str], None]) 
             session.user_id = uid
             out(f"  You are now @{session.names.get(uid, uid)}.")
         return None
+    if line == "jobs list":
+        for text in timetable(session.deps.settings.timezone, session.deps.now()):
+            out(f"  {text}")
+        return None
     if line.startswith("jobs run "):
-        return await _run_job(session, line.split()[2])
+        return await _run_job(session, line.split()[2:])
     if line.isdigit() or line.startswith("press "):
         number = line.split()[-1]
         return await session.press(int(number)) if number.isdigit() else Outcome(["  (press N, with N a number)"])
@@ -118,17 +138,42 @@ async def _handle(session: ShellSession, line: str, out: Callable[[str], None]) 
     return outcome
 
 
-async def _run_job(session: ShellSession, name: str) -> Outcome:
+async def _run_job(session: ShellSession, words: list[str]) -> Outcome:
     from jobs import JobEnv, load_jobs
 
     specs = load_jobs()
+    name, options = (words[0], words[1:]) if words else ("", [])
     if name not in specs:
         return Outcome([f"  (no job {name}; jobs: {', '.join(specs)})"])
+    deps = session.deps
+    try:
+        at = _at_option(options, deps.settings.timezone) if options else None
+    except ValueError:
+        zone = deps.settings.nls_timezone
+        return Outcome([f"  (jobs run {name} --at 2026-12-07T09:00: a date and time, {zone} time if no offset)"])
     session.renderer.reset()
-    summary = await specs[name].run(JobEnv(session.deps, session.client), session.deps.now())
+    env = JobEnv(deps, session.client, locale=await session.locale())
+    clock = deps.clock
+    if at is not None:  # as `nlsbot jobs run NAME --at` does: the whole run, sends included, happens then
+        deps.clock = lambda: at
+    try:
+        summary = await specs[name].run(env, deps.now())
+    finally:
+        deps.clock = clock
     outcome = Outcome([f"  job {name}: {summary}"])
     await session._settle(outcome)
     return outcome
+
+
+def _at_option(options: list[str], tz: ZoneInfo) -> datetime:
+    """`--at T` or `--at=T`, read as the CLI reads it; ValueError for anything else."""
+    from jobs import run_moment
+
+    if len(options) == 2 and options[0] == "--at":
+        return run_moment(options[1], tz)
+    if len(options) == 1 and options[0].startswith("--at="):
+        return run_moment(options[0].removeprefix("--at="), tz)
+    raise ValueError(f"not --at: {options}")
 
 
 async def _show(session: ShellSession, outcome: Outcome, out: Callable[[str], None]) -> None:
@@ -159,7 +204,7 @@ async def _fill(session: ShellSession) -> dict[str, str | None] | None:
         if field.options:
             for index, option in enumerate(field.options, 1):
                 print(f"      {index}. {option['text']['text']}")
-        answer = await _read("    " + field.prompt())
+        answer = await _read("    " + field.prompt(session.deps.settings.timezone))
         if answer is None or answer.strip() == "cancel":
             return None
         answers[field.block_id] = answer

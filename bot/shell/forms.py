@@ -1,11 +1,15 @@
 """Filling in a modal the way Slack's client would: from a view's input blocks and the answers a
-person typed, build the `state.values` Slack sends with `view_submission`."""
+person typed, build the `state.values` Slack sends with `view_submission`.
+
+A date and time typed without an offset is a wall-clock time in `tz`: the shell passes the
+network's zone (`NLS_TIMEZONE`), as a person in Slack picks times in their own, never the zone of
+the machine the shell happens to run on."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 
@@ -25,11 +29,11 @@ class Field:
     def options(self) -> list[dict[str, Any]]:
         return self.element.get("options", [])
 
-    def prompt(self) -> str:
+    def prompt(self, tz: tzinfo = UTC) -> str:
         hint = {
             "datepicker": "YYYY-MM-DD",
             "timepicker": "HH:MM",
-            "datetimepicker": "YYYY-MM-DD HH:MM",
+            "datetimepicker": f"YYYY-MM-DD HH:MM, {tz} time",
             "users_select": "@name",
             "multi_users_select": "@name, @name",
             "conversations_select": "#channel",
@@ -41,7 +45,7 @@ class Field:
             "radio_buttons": "number",
             "number_input": "number",
         }.get(self.kind, "text; \\n for a new line" if self.element.get("multiline") else "text")
-        default = initial_display(self.element)
+        default = initial_display(self.element, tz)
         extra = f", Enter keeps {default!r}" if default else (", Enter to skip" if self.optional else "")
         return f"{self.label} ({hint}{extra}): "
 
@@ -64,7 +68,9 @@ def fields_of(view: dict[str, Any]) -> list[Field]:
     return out
 
 
-def initial_display(element: dict[str, Any]) -> str:
+def initial_display(element: dict[str, Any], tz: tzinfo = UTC) -> str:
+    if element.get("initial_date_time"):
+        return f"{datetime.fromtimestamp(int(element['initial_date_time']), tz):%Y-%m-%d %H:%M}"
     for key in (
         "initial_value",
         "initial_date",
@@ -93,7 +99,7 @@ def _pick(options: list[dict[str, Any]], answer: str) -> dict[str, Any] | None:
 
 
 def value_for(
-    field: Field, answer: str | None, resolve_user: Callable[[str], str | None] = lambda s: s
+    field: Field, answer: str | None, resolve_user: Callable[[str], str | None] = lambda s: s, *, tz: tzinfo = UTC
 ) -> dict[str, Any]:
     """The state value for one input; an empty answer keeps the element's initial value."""
     el, kind = field.element, field.kind
@@ -110,9 +116,7 @@ def value_for(
     elif kind == "timepicker":
         state["selected_time"] = el.get("initial_time") if blank else raw.strip()
     elif kind == "datetimepicker":
-        state["selected_date_time"] = (
-            el.get("initial_date_time") if blank else int(datetime.fromisoformat(raw.strip()).timestamp())
-        )
+        state["selected_date_time"] = el.get("initial_date_time") if blank else typed_moment(raw, tz)
     elif kind == "users_select":
         state["selected_user"] = el.get("initial_user") if blank else resolve_user(raw.strip())
     elif kind == "multi_users_select":
@@ -128,6 +132,16 @@ def value_for(
     return state
 
 
+def typed_moment(answer: str, tz: tzinfo) -> int | None:
+    """`2026-03-17 17:00` (or with an offset) as the Unix time a date-time picker sends; None for
+    what is not a date and time, which the modal then asks for again like an empty picker."""
+    try:
+        moment = datetime.fromisoformat(answer.strip())
+    except ValueError:
+        return None
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=tz)).timestamp())
+
+
 def channel_id(answer: str) -> str:
     """The shell's channels are named, Slack's have ids: `#general` stands for `CGENERAL`."""
     name = answer.strip().lstrip("#")
@@ -135,6 +149,12 @@ def channel_id(answer: str) -> str:
 
 
 def state_values(
-    view: dict[str, Any], answers: dict[str, str | None], resolve_user: Callable[[str], str | None] = lambda s: s
+    view: dict[str, Any],
+    answers: dict[str, str | None],
+    resolve_user: Callable[[str], str | None] = lambda s: s,
+    *,
+    tz: tzinfo = UTC,
 ) -> dict[str, Any]:
-    return {f.block_id: {f.action_id: value_for(f, answers.get(f.block_id), resolve_user)} for f in fields_of(view)}
+    return {
+        f.block_id: {f.action_id: value_for(f, answers.get(f.block_id), resolve_user, tz=tz)} for f in fields_of(view)
+    }

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.app import LOCAL_TOKEN, build_app
 from bot.deps import Deps
 from bot.localslack.server import Call, LocalSlack
+from bot.services import prefs
 from bot.shell import payloads
 from bot.shell.forms import state_values
 from bot.shell.render import Pressable, Renderer, Surface
@@ -79,6 +80,12 @@ class ShellSession:
             self.ids_by_name.setdefault(name.lower().replace(" ", ""), uid)
         # Everyone in the directory is "in" the shell's channel, so channel polls work here too.
         self.slack.channel_members[SHELL_CHANNEL] = sorted(self.names)
+
+    async def locale(self) -> str:
+        """The language of whoever is typing (their `/nls lang`), for what the shell itself says."""
+        async with self.deps.db.reader() as session:
+            pref = await prefs.get_pref(session, self.user_id)
+        return prefs.language(pref, self.deps.settings.nls_locale)
 
     def resolve_user(self, token: str) -> str | None:
         key = token.strip().lstrip("@").lower()
@@ -162,7 +169,8 @@ class ShellSession:
         """Submit the open modal with these answers (block_id → typed text)."""
         assert self.modal is not None, "no modal is open"
         view = self.modal
-        body = payloads.view_submission(self.user_id, view, state_values(view, answers, self.resolve_user))
+        values = state_values(view, answers, self.resolve_user, tz=self.deps.settings.timezone)
+        body = payloads.view_submission(self.user_id, view, values)
         self.modal = None
         return await self._run(body)
 
@@ -209,6 +217,18 @@ class ShellSession:
         self.modal = view
         outcome.modal = view
         outcome.lines.append(self.renderer.view(view, Surface("view", view=view)))
+
+    async def more(self, patience: float) -> Outcome:
+        """What the app shows next, waiting up to `patience` seconds for it to begin: on a busy
+        machine the work after an acknowledgement can start later than `_settle` waits."""
+        outcome = Outcome()
+        try:
+            call = await asyncio.wait_for(self._calls.get(), patience)
+        except TimeoutError:
+            return outcome
+        self._render_call(call, outcome)
+        await self._settle(outcome)
+        return outcome
 
     async def _settle(self, outcome: Outcome) -> None:
         """Show what the app does after its acknowledgement, until it falls quiet."""
