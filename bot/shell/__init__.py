@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from bot.deps import Deps
 from bot.shell.forms import fields_of
 from bot.shell.session import Outcome, ShellSession
+from jobs import JobEnv, load_jobs, run_moment
 from jobs.scheduler import timetable
 from models import Person, Role, RoleGrant
 
@@ -139,8 +140,6 @@ async def handle(session: ShellSession, line: str, out: Callable[[str], None]) -
 
 
 async def _run_job(session: ShellSession, words: list[str]) -> Outcome:
-    from jobs import JobEnv, load_jobs
-
     specs = load_jobs()
     name, options = (words[0], words[1:]) if words else ("", [])
     if name not in specs:
@@ -150,7 +149,9 @@ async def _run_job(session: ShellSession, words: list[str]) -> Outcome:
         at = _at_option(options, deps.settings.timezone) if options else None
     except ValueError:
         zone = deps.settings.nls_timezone
-        return Outcome([f"  (jobs run {name} --at 2026-12-07T09:00: a date and time, {zone} time if no offset)"])
+        return Outcome(
+            [f"  (--at takes a date and time such as 2026-12-07T09:00, {zone} time unless it has an offset)"]
+        )
     session.renderer.reset()
     env = JobEnv(deps, session.client, locale=await session.locale())
     clock = deps.clock
@@ -167,8 +168,6 @@ async def _run_job(session: ShellSession, words: list[str]) -> Outcome:
 
 def _at_option(options: list[str], tz: ZoneInfo) -> datetime:
     """`--at T` or `--at=T`, read as the CLI reads it; ValueError for anything else."""
-    from jobs import run_moment
-
     if len(options) == 2 and options[0] == "--at":
         return run_moment(options[1], tz)
     if len(options) == 1 and options[0].startswith("--at="):

@@ -64,5 +64,5 @@ async def test_jobs_run_at_in_the_shell_is_network_time(deps, shell):
     assert deps.now() == datetime(2026, 3, 12, 15, 0, tzinfo=TORONTO)  # the shell's own clock, unmoved
     outcome = await handle(shell, "jobs run lead-digest --at Monday", said.append)
     assert outcome is not None and outcome.lines == [
-        "  (jobs run lead-digest --at 2026-12-07T09:00: a date and time, America/Toronto time if no offset)"
+        "  (--at takes a date and time such as 2026-12-07T09:00, America/Toronto time unless it has an offset)"
     ]

@@ -21,7 +21,7 @@ from tests.support.i18n_code import scan
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 TORONTO = ZoneInfo("America/Toronto")  # the default NLS_TIMEZONE
-SHELL_DEAD_ENDS = ("(type `help`", "(no job", "(no button", "(nobody called", "(press N", "(jobs run", "Traceback")
+SHELL_DEAD_ENDS = ("(type `help`", "(no job", "(no button", "(nobody called", "(press N", "(--at takes", "Traceback")
 PATIENCE = 30  # seconds for a slow answer to begin: waited only when the shell showed nothing
 KEY_SHAPED = re.compile(r"[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+")
 SUGGESTED_AT = re.compile(r"--at (\d{4}-\d\d-\d\dT\d\d:\d\d)")
