@@ -11,6 +11,7 @@ import sys
 
 from bot.app import build_app, web_client
 from bot.cli import ballots, make_deps
+from bot.cli.csvio import export_stream
 from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.deps import Deps
 from bot.runtime import Background
@@ -206,7 +207,8 @@ async def import_(deps: Deps, args: argparse.Namespace) -> int:
 
 
 async def export(deps: Deps, args: argparse.Namespace) -> int:
-    await EXPORTERS[args.what].run(deps, args, sys.stdout)
+    with export_stream(sys.stdout, args, language=deps.settings.nls_locale) as out:
+        await EXPORTERS[args.what].run(deps, args, out)
     return 0
 
 

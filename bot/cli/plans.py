@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from bot.cli.registry import importer
+from bot.cli.textfile import read_text
 from bot.deps import Deps
 from bot.errors import RowError
 from bot.services import plans
@@ -32,7 +33,7 @@ def _node_lines(node: yaml.Node, path: plans.DocPath, out: dict[plans.DocPath, i
 def read_plan_file(path: Path) -> tuple[Any, plans.Locate]:
     """The parsed document, and a function from a path in it to its line (a missing key is
     reported at the line of the mapping that lacks it)."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         data = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)

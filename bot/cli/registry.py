@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.cli.csvio import add_export_options
 from bot.deps import Deps
 
 Importer = Callable[[Deps, Path, argparse.Namespace], Awaitable[str]]
@@ -52,8 +53,14 @@ def exporter(
     help: str,
     arguments: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> Callable[[Exporter], Exporter]:
+    def with_export_options(parser: argparse.ArgumentParser) -> None:
+        """Every export takes the options of the file's shape (`--excel`, `--no-bom`)."""
+        if arguments:
+            arguments(parser)
+        add_export_options(parser)
+
     def decorate(run: Exporter) -> Exporter:
-        EXPORTERS[name] = ExportSpec(run, help, arguments)
+        EXPORTERS[name] = ExportSpec(run, help, with_export_options)
         return run
 
     return decorate

@@ -8,12 +8,21 @@ import sys
 from pathlib import Path
 
 NLSBOT = [sys.executable, "-m", "bot"]
+BOM = "\ufeff"  # what an export begins with, so that Excel reads it as UTF-8
 
 
-def run(args: list[str], tmp_path: Path, *, stdin: str | None = None, env: dict[str, str] | None = None):
+def run(
+    args: list[str],
+    tmp_path: Path,
+    *,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    binary: bool = False,
+):
+    """`nlsbot ARGS` in `tmp_path`, none of our settings inherited; `binary`: stdout and stderr as bytes."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NLS_", "DATABASE_URL"))}
     return subprocess.run(
-        NLSBOT + args, input=stdin, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        NLSBOT + args, input=stdin, capture_output=True, text=not binary, timeout=120, cwd=tmp_path,
         env={**base, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), **(env or {})},
     )  # fmt: skip
 
@@ -55,7 +64,7 @@ def test_import_export_members_and_bad_rows(tmp_path):
     again = run(["import", "members", str(good)], tmp_path)
     assert "0 people created, 0 updated" in again.stdout
     exported = run(["export", "members"], tmp_path).stdout.splitlines()
-    assert exported[0] == "org,kind,province,slack_user_id,name,roles,term_ends"
+    assert exported[0] == BOM + "org,kind,province,slack_user_id,name,roles,term_ends"
     assert "Halifax LIP,LIP,NS,UHAL00001,Hal Rep,exec;rep;staff,2027-03-31" in exported
 
     bad = tmp_path / "bad.csv"
@@ -64,7 +73,7 @@ def test_import_export_members_and_bad_rows(tmp_path):
     )
     result = run(["import", "members", str(bad)], tmp_path)
     assert result.returncode == 1
-    assert "line 3: kind" in result.stderr
+    assert "line 3, column kind:" in result.stderr
     assert "UNEW00001" not in run(["export", "members"], tmp_path).stdout
 
 

@@ -13,7 +13,7 @@ import pytest
 from bot.cli.feedback import export_consultation, export_feedback
 from bot.errors import NotFound
 from bot.services import feedback, members
-from tests.cli.test_cli import run
+from tests.cli.test_cli import BOM, run
 from tests.support.directory import REP_MONTREAL, REP_TORONTO, load_directory
 
 WORDS = [
@@ -75,7 +75,7 @@ async def test_an_unknown_consultation_is_a_clear_error(deps):
 def test_the_exporters_are_registered_on_the_command_line(tmp_path):
     result = run(["export", "feedback"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == ",".join(feedback.EXPORT_COLUMNS)  # a CSV any reader takes
+    assert result.stdout.splitlines()[0] == BOM + ",".join(feedback.EXPORT_COLUMNS)  # a CSV any reader takes
     assert "Anonymous entries keep their place only where at least 3 member organisations" in result.stderr
     missing = run(["export", "consultation", "7"], tmp_path)
     assert missing.returncode == 1 and "There is no consultation #7" in missing.stderr

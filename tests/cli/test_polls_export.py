@@ -14,7 +14,7 @@ from bot.errors import NotAllowed, NotFound
 from bot.services import polls
 from bot.services.members import get_member
 from models.polls import PollKind
-from tests.cli.test_cli import run
+from tests.cli.test_cli import BOM, run
 from tests.support.directory import ADMIN, NOMINATIONS, REP_HALIFAX, REP_MONTREAL, REP_TORONTO, load_directory
 from tests.support.polls import NOW, open_poll, vote
 
@@ -84,7 +84,7 @@ def test_nlsbot_export_poll_from_the_command_line(tmp_path):
     assert run(["demo"], tmp_path).returncode == 0
     result = run(["export", "poll", "3"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "option,votes,percent,position,winner"
+    assert result.stdout.splitlines()[0] == BOM + "option,votes,percent,position,winner"
     assert len(result.stdout.splitlines()) == 5  # four options, in the poll's order
     assert "poll #3 (final): 8 of 12 voted" in result.stderr
     secret = run(["export", "poll", "2", "--ballots"], tmp_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.cli.test_cli import run
+from tests.cli.test_cli import BOM, run
 
 MEMBERS = (
     "org,kind,province,slack_user_id,name,roles,term_ends\n"
@@ -31,8 +31,8 @@ def test_import_is_idempotent_and_export_round_trips(tmp_path):
     assert "0 resources created, 0 updated, 3 unchanged" in again.stdout
 
     exported = run(["export", "resources"], tmp_path)
-    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
-    assert exported.stdout.splitlines()[0] == "title,url,description,tags,language,province,kind,owner,review_by"
+    rows = list(csv.DictReader(io.StringIO(exported.stdout.removeprefix(BOM))))
+    assert exported.stdout.splitlines()[0] == BOM + "title,url,description,tags,language,province,kind,owner,review_by"
     assert [r["title"] for r in rows] == ["Housing toolkit for newcomers", "Trousse sur le logement",
                                           "Contact: research group"]  # fmt: skip
     assert rows[0]["tags"] == "housing;newcomers" and rows[0]["owner"] == "UADMIN001"
@@ -54,8 +54,8 @@ def test_bad_rows_are_named_by_line_and_nothing_is_imported(tmp_path):
     result = run(["import", "resources", "bad.csv"], tmp_path)
     assert result.returncode == 1
     assert "The file has 2 problems; nothing was imported." in result.stderr
-    assert "line 3: url: That isn't a web address" in result.stderr
-    assert "line 4: kind: Choose a kind of resource." in result.stderr
+    assert "line 3, column url: That isn't a web address" in result.stderr
+    assert "line 4, column kind: “poem” is not a kind of resource — use one of toolkit, guide," in result.stderr
     assert run(["export", "resources"], tmp_path).stdout.strip() == (
-        "title,url,description,tags,language,province,kind,owner,review_by"
+        BOM + "title,url,description,tags,language,province,kind,owner,review_by"
     )
