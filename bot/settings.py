@@ -12,7 +12,7 @@ from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -22,6 +22,24 @@ from bot.services.ballot_seal import BadBallotKey, BallotKeys, parse_key
 SUPPORTED_LOCALES = ("en", "fr")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DATABASE_URL = "sqlite:///nlsbot.sqlite3"
+
+
+# What each Slack credential looks like, and where in the app's settings the right one is found.
+CREDENTIAL_SHAPES = {
+    "slack_bot_token": (
+        re.compile(r"xoxb-.+"),
+        "must be the app's bot token, which starts with xoxb- (OAuth & Permissions → Bot User OAuth Token)",
+    ),
+    "slack_app_token": (
+        re.compile(r"xapp-.+"),
+        "must be an app-level token, which starts with xapp- (Basic Information → App-Level Tokens, "
+        "with the connections:write scope)",
+    ),
+    "slack_signing_secret": (
+        re.compile(r"[0-9a-fA-F]+"),
+        "must be the app's Signing Secret, hexadecimal digits only (Basic Information → App Credentials)",
+    ),
+}
 
 
 class SettingsError(Exception):
@@ -71,32 +89,12 @@ class Settings(BaseSettings):
     # Each credential is checked for its shape here, so a token pasted in the wrong variable (or
     # a placeholder left in `.env`) stops the start in one line; whether Slack accepts it is
     # asked at start (bot.slack_credentials). The messages never repeat the value: it is a secret.
-    @field_validator("slack_bot_token")
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret")
     @classmethod
-    def _bot_token(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("xoxb-"):
-            raise ValueError(
-                "must be the app's bot token, which starts with xoxb- (OAuth & Permissions → Bot User OAuth Token)"
-            )
-        return value
-
-    @field_validator("slack_app_token")
-    @classmethod
-    def _app_token(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("xapp-"):
-            raise ValueError(
-                "must be an app-level token, which starts with xapp- (Basic Information → App-Level Tokens, "
-                "with the connections:write scope)"
-            )
-        return value
-
-    @field_validator("slack_signing_secret")
-    @classmethod
-    def _signing_secret(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[0-9a-fA-F]+", value):
-            raise ValueError(
-                "must be the app's Signing Secret, hexadecimal digits only (Basic Information → App Credentials)"
-            )
+    def _credential_shape(cls, value: str | None, info: ValidationInfo) -> str | None:
+        shape, expected = CREDENTIAL_SHAPES[info.field_name]
+        if value is not None and not shape.fullmatch(value):
+            raise ValueError(expected)
         return value
 
     @field_validator("slack_api_url")
