@@ -91,43 +91,60 @@ async def action_reminders(env: JobEnv, now: datetime) -> str:
         now,
         lambda session: digest.due_reminders(session, now=now, audience=_audience(env)),
         lambda r: (r.key, r.owner.slack_user_id, reminder_reply(r, Translator(r.owner.locale), now)),
+        lambda quiet: env.t(
+            "jobs.action_reminders.sent" if quiet.reason is QuietReason.SENT else "jobs.action_reminders.not_due",
+            time=f"{plan_schedule(env.deps.settings).reminder_at:%H:%M}",
+        ),
     )
 
 
 @job("lead-digest", trigger=_sweep_trigger, description="leads: weekly digest (Monday 09:00 in their time zone)")
 async def lead_digest(env: JobEnv, now: datetime) -> str:
+    schedule = plan_schedule(env.deps.settings)
     return await _sweep(
         env,
         now,
         lambda session: digest.due_lead_digests(session, now=now, audience=_audience(env)),
         lambda d: (d.key, d.lead.slack_user_id, lead_digest_reply(d, Translator(d.lead.locale), now)),
-        lambda quiet: _digest_quiet(env, quiet),
+        lambda quiet: _explain(
+            env,
+            quiet,
+            "jobs.lead_digest",
+            weekday=env.t.weekday(schedule.digest_weekday),
+            time=f"{schedule.digest_at:%H:%M}",
+        ),
     )
 
 
-def _digest_quiet(env: JobEnv, quiet: Quiet) -> str:
-    """Why no lead got a digest, and the `--at` that would send one (in the network's zone)."""
-    t, settings = env.t, env.deps.settings
-    if quiet.reason is QuietReason.NOBODY or quiet.next_at is None:
-        return t("jobs.lead_digest.nobody")
-    schedule = plan_schedule(settings)
-    return t(
-        "jobs.lead_digest.sent" if quiet.reason is QuietReason.SENT else "jobs.lead_digest.not_due",
-        weekday=t.weekday(schedule.digest_weekday), time=f"{schedule.digest_at:%H:%M}",
-        at=at_argument(quiet.next_at, settings.timezone),
-    )  # fmt: skip
+def _explain(env: JobEnv, quiet: Quiet, prefix: str, **schedule: object) -> str:
+    """Why nothing went out: `<prefix>.none` when nothing will (nobody to write to, nothing to
+    report), else `.sent` or `.not_due` with the schedule and the `--at` (network time) that would
+    send something."""
+    if quiet.next_at is None:
+        return env.t(f"{prefix}.none")
+    key = f"{prefix}.sent" if quiet.reason is QuietReason.SENT else f"{prefix}.not_due"
+    return env.t(key, at=at_argument(quiet.next_at, env.deps.settings.timezone), **schedule)
 
 
 @job("network-update", trigger=_sweep_trigger, description="NLS_NETWORK_CHANNEL: monthly plan update (1st, 10:00)")
 async def network_update(env: JobEnv, now: datetime) -> str:
     settings = env.deps.settings
     if not settings.network_channel:
-        return "NLS_NETWORK_CHANNEL is not set: nothing to post"
+        return env.t("jobs.network_update.no_channel")
+    schedule = plan_schedule(settings)
     return await _sweep(
         env,
         now,
         lambda session: digest.due_network_update(
-            session, now=now, schedule=plan_schedule(settings), tz=settings.timezone, channel=settings.network_channel
+            session, now=now, schedule=schedule, tz=settings.timezone, channel=settings.network_channel
         ),
         lambda u: (u.key, u.channel, network_update_reply(u, Translator("en"), Translator("fr"))),
+        lambda quiet: _explain(
+            env,
+            quiet,
+            "jobs.network_update",
+            day=schedule.network_day,
+            time=f"{schedule.network_at:%H:%M}",
+            zone=settings.nls_timezone,
+        ),
     )

@@ -44,7 +44,7 @@ REMINDER_PREFIX = "plan-reminder"
 DIGEST_PREFIX = "lead-digest"
 NETWORK_PREFIX = "network-update"
 DIGEST_ITEMS = 15  # items listed one by one (each with its Update button) in a digest
-LOOK_AHEAD_WEEKS = 4  # how far `Quiet.next_at` looks for a week whose digest is not recorded yet
+LOOK_AHEAD = 4  # how many weekly or monthly occasions `Quiet.next_at` looks at for one not recorded yet
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,7 @@ class QuietReason(enum.StrEnum):
     NOBODY = "nobody"  # nobody to write to (no one has the lead role)
     NOT_DUE = "not_due"  # nobody's occasion is now (or it passed its grace, or falls at night)
     SENT = "sent"  # the current occasion went out to everyone already
+    EMPTY = "empty"  # nothing to report (a plan with no action items)
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,9 @@ async def due_reminders(session: AsyncSession, *, now: datetime, audience: Audie
                 continue
             key = reminder_key(item.id, person.slack_user_id, occasion)
             candidates.append((key, Reminder(key, item, person, occasion)))
-    return await _split(session, candidates)
+    due = await _split(session, candidates)
+    quiet = Quiet(QuietReason.SENT if candidates else QuietReason.NOT_DUE)
+    return due if due.new or due.unsent else Due(quiet=quiet)
 
 
 # --- the leads' weekly digest ----------------------------------------------------------------
@@ -313,7 +316,7 @@ async def _next_digest(
     for lead in leads:
         today = now.astimezone(lead.tz).date()
         first = today + timedelta(days=(schedule.digest_weekday - today.weekday()) % 7)
-        for week in range(LOOK_AHEAD_WEEKS):
+        for week in range(LOOK_AHEAD):
             day = first + timedelta(weeks=week)
             at = local_moment(day, schedule.digest_at, lead.tz)
             if at > now:
@@ -344,19 +347,44 @@ async def due_network_update(
     """This month's post to the network channel, once its time has come and if there is
     anything to report."""
     occasion = latest_monthly(now, tz, schedule.network_day, schedule.network_at)
-    if channel is None or occasion is None or now - occasion.at > schedule.network_grace:
+    if channel is None:
         return Due()
-    if not schedule.is_awake(now.astimezone(tz).time()):
-        return Due()
-    key = f"{NETWORK_PREFIX}:{occasion.day:%Y-%m}"
+    if (
+        occasion is None
+        or now - occasion.at > schedule.network_grace
+        or not schedule.is_awake(now.astimezone(tz).time())
+    ):
+        return Due(quiet=await _next_update(session, now, schedule, tz, sent=False))
+    key = network_key(occasion.day)
     due = await _split(session, [(key, occasion)])
     if not due.new:
-        return Due(unsent=due.unsent)
+        return Due(unsent=due.unsent, quiet=None if due.unsent else await _next_update(session, now, schedule, tz))
     overview = await plans.progress(session, today=now.astimezone(tz).date())
     if overview.tally.total == 0:
-        return Due()
+        return Due(quiet=Quiet(QuietReason.EMPTY))
     previous = latest_monthly(occasion.at - timedelta(days=1), tz, schedule.network_day, schedule.network_at)
     completed, highlights = await plans.completed_since(
         session, previous.at if previous else occasion.at - timedelta(days=30), limit=5
     )
     return Due(new=[NetworkUpdate(key, channel, occasion, overview, completed, highlights)])
+
+
+def network_key(day: date) -> str:
+    return f"{NETWORK_PREFIX}:{day:%Y-%m}"
+
+
+async def _next_update(
+    session: AsyncSession, now: datetime, schedule: Schedule, tz: ZoneInfo, *, sent: bool = True
+) -> Quiet:
+    """Why no update is due now, and the first monthly occasion after `now` not in the ledger."""
+    today = now.astimezone(tz).date()
+    upcoming = []
+    for ahead in range(LOOK_AHEAD):
+        year, month = divmod(today.month - 1 + ahead, 12)
+        day = date(today.year + year, month + 1, schedule.network_day)
+        at = local_moment(day, schedule.network_at, tz)
+        if at > now:
+            upcoming.append((network_key(day), at))
+    recorded = await outbox.statuses(session, [key for key, _ in upcoming])
+    free = [at for key, at in upcoming if key not in recorded]
+    return Quiet(QuietReason.SENT if sent else QuietReason.NOT_DUE, min(free, default=None))

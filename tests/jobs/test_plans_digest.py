@@ -195,10 +195,16 @@ async def test_a_digest_of_five_hundred_items_stays_within_slacks_limits(deps, s
 
 async def test_the_network_gets_one_bilingual_update_a_month(deps, slack, clock, env):
     deps.settings.network_channel = "CNETWORK"
-    await run(clock, env, local(date(2026, 4, 1), 9, 50), plan_jobs.network_update)
+    assert await run(clock, env, local(date(2026, 4, 1), 9, 50), plan_jobs.network_update) == (
+        "nothing posted: the monthly update goes out on day 1 of each month at 10:00 (America/Toronto); "
+        "try --at 2026-04-01T10:00"
+    )
     assert sent_to(slack) == []
     await run(clock, env, local(date(2026, 4, 1), 10, 0), plan_jobs.network_update)
-    await run(clock, env, local(date(2026, 4, 1), 10, 10), plan_jobs.network_update)
+    assert await run(clock, env, local(date(2026, 4, 1), 10, 10), plan_jobs.network_update) == (
+        "nothing posted: this month's update went out already; the next goes out on day 1 at 10:00 "
+        "(America/Toronto): try --at 2026-05-01T10:00"
+    )
     await run(clock, env, local(date(2026, 4, 20), 10, 0), plan_jobs.network_update)
     [post] = sent_to(slack, "CNETWORK")
     text = text_of(post)

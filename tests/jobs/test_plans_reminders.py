@@ -107,11 +107,17 @@ async def test_running_twice_or_concurrently_sends_once(deps, slack, clock, env)
         [action(f"c{n}", [REP_TORONTO, REP_HALIFAX, REP_MONTREAL], date(2026, 3, 20)) for n in range(4)],
     )
     at = local(date(2026, 3, 13), 9, 0)
+    assert await run(deps, clock, env, at - timedelta(days=1)) == (
+        "nothing sent: no reminder is due (owners hear at 09:00 in their own time zone 7 days and 1 day before an "
+        "item is due, then weekly while it is overdue)"
+    )
     clock.set(at)
     other = job_env(deps)
     await asyncio.gather(plan_jobs.action_reminders(env, at), plan_jobs.action_reminders(other, at))
-    await run(deps, clock, env, at)
-    await run(deps, clock, env, at + timedelta(minutes=10))
+    assert await run(deps, clock, env, at + timedelta(days=1)) == (
+        "nothing sent: every reminder due by now has gone out (owners hear at 09:00 in their own time zone 7 days "
+        "and 1 day before an item is due, then weekly while it is overdue)"
+    )
     posted = sent_to(slack)
     assert len(posted) == 12
     assert len(await ledger(deps)) == 12
