@@ -20,7 +20,7 @@ from bot.settings import DEFAULT_DATABASE_URL, Settings
 from bot.slack_credentials import check_bot_token
 from bot.startup_errors import StartupError, reaching_the_database
 from jobs import JobEnv, load_jobs
-from jobs.scheduler import build_scheduler
+from jobs.scheduler import timetable
 
 log = logging.getLogger("nlsbot")
 DEFAULT_HOST = "0.0.0.0"
@@ -215,14 +215,7 @@ async def export(deps: Deps, args: argparse.Namespace) -> int:
 async def jobs(deps: Deps, args: argparse.Namespace) -> int:
     specs = load_jobs()
     if args.action == "list":
-        env = JobEnv(deps=deps, client=web_client(deps))
-        sched = build_scheduler(env)
-        now = deps.now().astimezone(deps.settings.timezone)
-        for spec in specs.values():
-            trigger = sched.get_job(spec.name).trigger
-            next_run = trigger.get_next_fire_time(None, now)
-            when = next_run.isoformat(timespec="minutes") if next_run else "never"
-            print(f"{spec.name:<22} next {when}  {spec.description}")
+        print("\n".join(timetable(deps.settings.timezone, deps.now())))  # the shell's `jobs list` too
         return 0
     if args.name not in specs:
         print(f"nlsbot: no job named {args.name!r}; known: {', '.join(specs)}", file=sys.stderr)
