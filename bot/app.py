@@ -161,7 +161,7 @@ class NlsApp(AsyncApp):
         claim = claims.Claim(
             delivery_key=_replay_key(req.body),
             received_at=self.deps.now(),
-            accepted_here=self.deps.deliveries.accepted_here,
+            written_here=self.deps.deliveries.written_here,
             view_key=_submitted_view(req.body),
             today=self.deps.today(),
         )

@@ -9,10 +9,11 @@ begins): either both are committed or neither is. A listener whose effect is not
 (a message posted to a channel) claims before that effect with `claim_now`.
 
 A row already in `processed_deliveries` when the claim is written is either this process's own
-batch (which may flush before a slow listener writes; the log says whether it accepted the key)
-or another delivery's: then the request is a replay and `Replayed` rolls back its transaction.
-The one case left open is the same interaction delivered to two replicas at the same instant,
-which Slack does not do (it retries an event only after our answer failed or came late).
+batch (which may flush before a slow listener writes; the log says whether its batch inserted
+the row) or another delivery's: then the request is a replay and `Replayed` rolls back its
+transaction. That holds for the same delivery reaching two processes at once too (a signed
+request replayed to two replicas, an event Slack retried to another replica while the first was
+still at work): both accepted it, but only one of them wrote the row, so only one applies it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class Claim:
 
     delivery_key: str | None
     received_at: datetime
-    accepted_here: Callable[[str], bool]  # the key was accepted by this process (bot.deliveries)
+    written_here: Callable[[str], bool]  # the key's row is this process's own batch (bot.deliveries)
     view_key: str | None = None
     today: date | None = None
     claimed: bool = False
@@ -81,7 +82,7 @@ async def claim_pending(session: AsyncSession, made: list[Claim]) -> None:
     if claim.delivery_key is not None:
         row = {"key": claim.delivery_key, "received_at": claim.received_at}
         inserted = await insert_if_absent(session, ProcessedDelivery, row, ["key"], returning="key")
-        if inserted is None and not claim.accepted_here(claim.delivery_key):
+        if inserted is None and not claim.written_here(claim.delivery_key):
             raise Replayed(claim.delivery_key)
     if claim.view_key is not None:
         row = {"view_id": claim.view_key, "received_on": claim.today}

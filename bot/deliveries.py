@@ -33,7 +33,7 @@ from bot.services import deliveries
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.2
 MAX_PENDING = 50_000  # beyond this (the database down for long), the oldest keys are forgotten
-ACCEPTED_SECONDS = 900.0  # how long a key is known as this process's own (longer than any listener runs)
+WRITTEN_SECONDS = 900.0  # how long a key is known as this process's own (longer than any listener runs)
 
 
 class DeliveryLog:
@@ -42,7 +42,7 @@ class DeliveryLog:
         self._pending: dict[str, datetime] = {}  # accepted, not yet written
         self._writing: dict[str, datetime] = {}  # in the batch being written
         self._flusher: asyncio.Task[None] | None = None
-        self._accepted: dict[str, float] = {}  # key -> time.monotonic() it was accepted
+        self._written: dict[str, float] = {}  # key -> time.monotonic() a batch of ours inserted it
 
     def accept(self, key: str, now: datetime) -> bool:
         """True the first time this process sees `key` (whose absence from the table the caller
@@ -52,22 +52,27 @@ class DeliveryLog:
         self._pending[key] = now
         if len(self._pending) > MAX_PENDING:
             self._pending.pop(next(iter(self._pending)))
-        self._remember(key)
         if self._flusher is None or self._flusher.done():
             # In a context of its own: the flusher writes for every request, so it must not inherit
             # the one that started it (that request's acknowledgement deadline, bot.deadline).
             self._flusher = asyncio.create_task(self._flush_while_pending(), context=contextvars.Context())
         return True
 
-    def accepted_here(self, key: str) -> bool:
-        """Whether this process accepted `key` lately: its row in the table is then this process's
-        own batch, not an earlier delivery's (bot.claims)."""
-        return key in self._accepted
+    def written_here(self, key: str) -> bool:
+        """Whether `key`'s row in the table is this process's own batch (bot.claims: then a slow
+        listener's claim that finds it is no replay). Having accepted the key is not enough: the
+        same delivery may have reached another process too, and its claim or batch may be the
+        row. A key is marked as soon as the batch's INSERT returns it, before the commit, because
+        a claim waiting on that row can only find it once the commit is done."""
+        return key in self._written
 
-    def _remember(self, key: str) -> None:
-        self._accepted[key] = at = time.monotonic()
-        while len(self._accepted) > MAX_PENDING or next(iter(self._accepted.values())) < at - ACCEPTED_SECONDS:
-            self._accepted.pop(next(iter(self._accepted)))
+    def _remember(self, keys: set[str]) -> None:
+        at = time.monotonic()
+        self._written.update(dict.fromkeys(keys, at))
+        while self._written and (
+            len(self._written) > MAX_PENDING or next(iter(self._written.values())) < at - WRITTEN_SECONDS
+        ):
+            self._written.pop(next(iter(self._written)))
 
     async def _flush_while_pending(self) -> None:
         pause = FLUSH_SECONDS
@@ -83,11 +88,15 @@ class DeliveryLog:
             return True
         self._writing, self._pending = self._pending, {}
         written = False
+        inserted: set[str] = set()
         try:
             async with self.db.transaction() as session:
-                await deliveries.record(session, self._writing)
+                inserted = await deliveries.record(session, self._writing)
+                self._remember(inserted)  # before the commit: see written_here
             written = True
         except Exception:
+            for key in inserted:  # rolled back: those rows are not ours after all
+                self._written.pop(key, None)
             log.warning("could not record %d deliveries; will retry", len(self._writing), exc_info=True)
         finally:
             if not written:

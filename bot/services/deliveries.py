@@ -16,19 +16,24 @@ from models import ProcessedDelivery
 
 RETENTION = timedelta(days=1)
 KEY_LENGTH = 128  # processed_deliveries.key; longer keys arrive here already hashed (bot.app)
+_KEY = ProcessedDelivery.__table__.c.key
 
 
-async def record(session: AsyncSession, received: Mapping[str, datetime]) -> None:
+async def record(session: AsyncSession, received: Mapping[str, datetime]) -> set[str]:
     """Record many keys at once (see bot.deliveries); keys already there are left as they are.
-    One statement, executed for all rows (SQLAlchemy batches them into multi-row INSERTs), so it
-    is compiled once whatever the batch size."""
+    Returns the keys this call inserted: a key someone else wrote first is not this batch's
+    (bot.claims tells an own batch from another delivery by it). One statement, executed for all
+    rows (SQLAlchemy batches them into multi-row INSERTs), so it is compiled once whatever the
+    batch size."""
     rows = [{"key": key, "received_at": at} for key, at in received.items()]
-    if rows:
-        await (await session.connection()).execute(_RECORD[dialect_of(session)], rows)
+    if not rows:
+        return set()
+    result = await (await session.connection()).execute(_RECORD[dialect_of(session)], rows)
+    return set(result.scalars())
 
 
 _RECORD = {
-    name: dialect.insert(ProcessedDelivery).on_conflict_do_nothing(index_elements=["key"])
+    name: dialect.insert(ProcessedDelivery).on_conflict_do_nothing(index_elements=["key"]).returning(_KEY)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
 
