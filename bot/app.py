@@ -174,22 +174,33 @@ class NlsApp(AsyncApp):
         """A modal submission is applied once per view key, and a second Submit answered as the
         first was (bot.submissions): from this process's memory, else an empty acknowledgement."""
         turn = await self.answers.turn(key, wait_seconds=self.deps.settings.ack_budget)
-        if not turn.first:
+        if turn.answer is not None:
             note_request(outcome="duplicate")
-            return _copy(turn.answer) if turn.answer is not None else BoltResponse(status=200, body="")
+            return _copy(turn.answer)
+        if not turn.first:
+            # The first is still at work past this one's own deadline, and may yet save nothing (a
+            # write refused as too late): an empty acknowledgement would close the modal as if it
+            # had saved. Judged on its own instead; the view's claim decides which of them saves.
+            return await self._unless_applied(req, key)
         kept: BoltResponse | None = None
         try:
-            async with self.deps.db.reader() as reader:
-                applied = await submissions.was_applied(reader, key)
-            if applied:  # by another process, or before a restart: its answer is not here to repeat
-                note_request(outcome="duplicate")
-                return BoltResponse(status=200, body="")
-            response = await super().async_dispatch(req)
+            response = await self._unless_applied(req, key)
             if claim.claimed:
                 kept = _copy(response)
             return response
         finally:
             self.answers.done(key, kept)
+
+    async def _unless_applied(self, req: AsyncBoltRequest, key: str) -> BoltResponse:
+        try:
+            async with self.deps.db.reader() as reader:
+                applied = await submissions.was_applied(reader, key)
+        except DB_ERRORS:  # the request's own first read (build_app's middleware) fails too, and says so
+            applied = False
+        if applied:  # by another process, or before a restart: its answer is not here to repeat
+            note_request(outcome="duplicate")
+            return BoltResponse(status=200, body="")
+        return await super().async_dispatch(req)
 
 
 def _copy(response: BoltResponse) -> BoltResponse:

@@ -11,9 +11,11 @@ The second Submit gets the first one's answer (the same confirmation, the same n
 `RecentAnswers`: kept in this process's memory for `KEEP_SECONDS`, never in the database, because
 the answer to a secret ballot's modal is the ballot's receipt, and a row holding it written just
 after the ballot would be exactly the link bot.services.ballot_seal exists to deny. Two Submits
-at once in one process: the second waits for the first and gives its answer. A Submit that reaches
-another process, or comes after a restart or after `KEEP_SECONDS`, finds only the claim and gets
-an empty acknowledgement (Slack closes the modal; the first answer was shown).
+at once in one process: the second waits for the first and gives its answer; one that has waited
+until its own deadline and still has no answer is judged on its own (the claim decides which of
+the two saves), never closed with an empty acknowledgement while the first may yet save nothing.
+A Submit that reaches another process, or comes after a restart or after `KEEP_SECONDS`, finds only
+the claim and gets an empty acknowledgement (Slack closes the modal; the first answer was shown).
 
 A submission refused with inline errors claims nothing and keeps no answer, so the person can
 correct and submit the same view again; a view that answered `response_action: update` has a new
@@ -45,7 +47,8 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Turn(Generic[T]):
     """`first`: run the submission, then call `RecentAnswers.done`. Otherwise `answer` is the
-    first one's answer, or None when there is none to give (an empty acknowledgement then)."""
+    first one's answer, or None when the wait ran out before the first finished (the caller then
+    runs the submission itself, without keeping its answer)."""
 
     first: bool
     answer: T | None = None

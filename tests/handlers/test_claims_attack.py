@@ -11,17 +11,27 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import pytest
 from sqlalchemy import text
 
 from bot.blocks import ids
 from bot.db import Database
+from bot.deadline import DEFAULT_BUDGET_SECONDS
 from bot.deps import Deps
 from bot.localslack.server import Call
+from bot.settings import Settings
 from bot.shell import payloads
-from tests.support.directory import REP_MONTREAL, load_directory
+from models.feedback import Feedback
+from models.polls import Poll
+from tests.handlers.test_database_outage import db_proxy  # noqa: F401 (a fixture, used by name below)
+from tests.handlers.test_feedback_flow import answers, open_form
+from tests.handlers.test_polls import CHANNEL, form
+from tests.handlers.test_submit_once import BUSY, _count, _submit_until_not_busy
+from tests.support.directory import LEAD, REP_MONTREAL, STRANGER, load_directory
+from tests.support.polls import NOW
 from tests.support.resources import load_library
 from tests.support.serving import serving
-from tests.support.slackbot import find_action
+from tests.support.slackbot import SIGNING_SECRET, find_action
 
 
 @asynccontextmanager
@@ -56,3 +66,59 @@ async def test_one_delivery_reaching_two_processes_at_once_is_applied_once(bot, 
     finally:
         await other.close()
     assert len(shares(slack)) == 1
+
+
+async def test_a_second_submit_that_stops_waiting_does_not_close_a_modal_that_saved_nothing(bot, deps, clock):
+    """A second Submit waits for the first; past its own deadline it used to answer an empty
+    acknowledgement, which closes the modal as a saved form does, while the first — still reading
+    the channel — went on to be refused as too late. Nothing was saved and the person was not told."""
+    clock.set(NOW)
+    await load_directory(deps)
+    bot.slack.channel_members[CHANNEL] = [LEAD, STRANGER]
+    await bot.command(LEAD, "poll", channel=CHANNEL)
+    view = await bot.opened_view()
+    values = form(**{ids.POLL_F_ELECTORATE: "channel"})
+    reading, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_first_channel_read(call: Call) -> None:
+        if call.method == "conversations.members" and not reading.is_set():
+            reading.set()
+            await release.wait()
+
+    bot.slack.on_call(hold_the_first_channel_read)
+    deps.settings.ack_budget = 0.3  # an operator's NLS_ACK_BUDGET; the holds below outlast it
+    first = asyncio.create_task(bot.submit(LEAD, view, values))
+    await reading.wait()
+    second = await bot.submit(LEAD, view, values)  # Submit again while the first is held
+    release.set()
+    await first
+    assert second.content or await _count(deps, Poll) == 1, "the modal was closed and nothing was saved"
+    assert BUSY in second.text  # it said so instead, and the person can press Submit again
+    deps.settings.ack_budget = DEFAULT_BUDGET_SECONDS
+    await _submit_until_not_busy(bot, LEAD, view, values)
+    assert await _count(deps, Poll) == 1
+
+
+class TestASubmitWhileTheDatabaseIsDown:
+    """PostgreSQL through a proxy the test cuts (as tests/handlers/test_database_outage.py)."""
+
+    @pytest.fixture
+    def settings(self, db_proxy, slack):  # noqa: F811 (the fixture imported above)
+        _, proxied = db_proxy
+        return Settings(
+            DATABASE_URL=proxied, SLACK_API_URL=slack.base_url, SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        )  # fmt: skip
+
+    async def test_is_told_inline_to_try_again_and_saved_once_when_it_is_back(self, bot, deps, db_proxy):  # noqa: F811
+        """The check for an applied view ran before the request's own error handling: an outage
+        gave a 500 (Slack: "trouble connecting") and a traceback, not "try again in a minute"."""
+        proxy, _ = db_proxy
+        await load_directory(deps)
+        view = await open_form(bot, REP_MONTREAL)
+        await proxy.cut()
+        down = await bot.submit(REP_MONTREAL, view, answers())
+        assert down.status_code == 200 and "try again in a minute" in str(down.json()["errors"])
+        await proxy.restore()
+        assert (await bot.submit(REP_MONTREAL, view, answers())).json()["response_action"] == "update"
+        assert await _count(deps, Feedback) == 1
