@@ -16,6 +16,7 @@ until its own deadline and still has no answer is judged on its own (the claim d
 the two saves), never closed with an empty acknowledgement while the first may yet save nothing.
 A Submit that reaches another process, or comes after a restart or after `KEEP_SECONDS`, finds only
 the claim and gets an empty acknowledgement (Slack closes the modal; the first answer was shown).
+An answer is dropped when its `KEEP_SECONDS` are up, by a timer: not only when a later Submit looks.
 
 A submission refused with inline errors claims nothing and keeps no answer, so the person can
 correct and submit the same view again; a view that answered `response_action: update` has a new
@@ -86,12 +87,21 @@ class RecentAnswers(Generic[T]):
         """The first arrival finished: keep its answer if it applied the submission (None if it
         did not, e.g. inline errors: the next arrival then runs the submission itself)."""
         if answer is not None:
-            self._kept[key] = (time.monotonic() + self.keep_seconds, answer)
+            expires = time.monotonic() + self.keep_seconds
+            self._kept[key] = (expires, answer)
             while len(self._kept) > self.limit:
                 self._kept.popitem(last=False)
+            # A ballot's receipt holds its choices: it leaves memory when its time is up, even if
+            # no other modal is ever submitted to look (docs/polls.md, "What we do not promise").
+            asyncio.get_running_loop().call_later(self.keep_seconds, self._forget, key, expires)
         running = self._running.pop(key, None)
         if running is not None and not running.done():
             running.set_result(None)
+
+    def _forget(self, key: str, expires: float) -> None:
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == expires:
+            del self._kept[key]
 
     def _expire(self) -> None:
         now = time.monotonic()

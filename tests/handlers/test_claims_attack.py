@@ -8,10 +8,13 @@ on the delivery keys, Slack's answer to a channel read), never by sleeping and h
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
+from slack_bolt.response import BoltResponse
 from sqlalchemy import text
 
 from bot.blocks import ids
@@ -21,6 +24,7 @@ from bot.deps import Deps
 from bot.localslack.server import Call
 from bot.settings import Settings
 from bot.shell import payloads
+from bot.submissions import RecentAnswers
 from models.feedback import Feedback
 from models.polls import Poll
 from tests.handlers.test_database_outage import db_proxy  # noqa: F401 (a fixture, used by name below)
@@ -97,6 +101,24 @@ async def test_a_second_submit_that_stops_waiting_does_not_close_a_modal_that_sa
     deps.settings.ack_budget = DEFAULT_BUDGET_SECONDS
     await _submit_until_not_busy(bot, LEAD, view, values)
     assert await _count(deps, Poll) == 1
+
+
+async def test_a_kept_receipt_is_gone_after_its_time_even_when_no_other_modal_is_submitted():
+    """docs/polls.md: a ballot modal's answer (its receipt, with the choices) stays in the process's
+    memory for two minutes. Expired answers were only dropped when a later Submit came looking, so
+    the last receipt of an election stayed for as long as nobody submitted another modal."""
+    answers_kept: RecentAnswers[BoltResponse] = RecentAnswers(keep_seconds=0.05)
+    assert (await answers_kept.turn("V0BALLOT:h1", wait_seconds=1)).first
+    receipt = BoltResponse(status=200, body='{"response_action": "update", "view": "Recorded: Option B"}')
+    answers_kept.done("V0BALLOT:h1", receipt)
+    held = weakref.ref(receipt)
+    del receipt
+    for _ in range(400):  # it goes 0.05 s after; allow a busy machine twenty seconds
+        gc.collect()
+        if held() is None:
+            break
+        await asyncio.sleep(0.05)
+    assert held() is None, "the receipt is still in memory, with nothing left to answer"
 
 
 class TestASubmitWhileTheDatabaseIsDown:
