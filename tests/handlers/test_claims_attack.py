@@ -1,6 +1,7 @@
 """Attacks on the claims of 5b448db (bot.claims, bot.submissions, bot.deliveries): a delivery applied
 twice, a legitimate Submit answered as if it had been saved, a receipt kept longer than
-docs/polls.md says, and a Submit while the database is down.
+docs/polls.md says, and a Submit while the database is down; and Socket Mode, which must come
+through the same claims as HTTP and the shell.
 
 Each one is driven to the exact moment that matters by holding what the request waits for (a lock
 on the delivery keys, Slack's answer to a channel read), never by sleeping and hoping."""
@@ -9,14 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import parse_qsl
 
 import pytest
 from slack_bolt.response import BoltResponse
+from slack_sdk.socket_mode.request import SocketModeRequest
 from sqlalchemy import text
 
+from bot.app import build_app
 from bot.blocks import ids
 from bot.db import Database
 from bot.deadline import DEFAULT_BUDGET_SECONDS
@@ -24,12 +29,15 @@ from bot.deps import Deps
 from bot.localslack.server import Call
 from bot.settings import Settings
 from bot.shell import payloads
+from bot.shell.forms import state_values
+from bot.socket_mode import GuardedSocketModeHandler
 from bot.submissions import RecentAnswers
 from models.feedback import Feedback
 from models.polls import Poll
 from tests.handlers.test_database_outage import db_proxy  # noqa: F401 (a fixture, used by name below)
 from tests.handlers.test_feedback_flow import answers, open_form
 from tests.handlers.test_polls import CHANNEL, form
+from tests.handlers.test_socket_mode import Websocket
 from tests.handlers.test_submit_once import BUSY, _count, _submit_until_not_busy
 from tests.support.directory import LEAD, REP_MONTREAL, STRANGER, load_directory
 from tests.support.polls import NOW
@@ -119,6 +127,22 @@ async def test_a_kept_receipt_is_gone_after_its_time_even_when_no_other_modal_is
             break
         await asyncio.sleep(0.05)
     assert held() is None, "the receipt is still in memory, with nothing left to answer"
+
+
+async def test_socket_mode_comes_through_the_claims_too(bot, deps):
+    """Socket Mode hands each envelope to the app's `async_dispatch` (slack_bolt's
+    run_async_bolt_app), where the claims and the kept answers live: the same modal submitted twice
+    over the websocket is saved once, and the second is shown the first one's receipt."""
+    await load_directory(deps)
+    view = await open_form(bot, REP_MONTREAL)
+    handler, socket = GuardedSocketModeHandler(build_app(deps), "xapp-test", deps), Websocket()
+    for _ in range(2):
+        body = payloads.view_submission(REP_MONTREAL, view, state_values(view, answers()))
+        envelope = json.loads(dict(parse_qsl(body))["payload"])
+        await handler.handle(socket, SocketModeRequest(type="interactive", envelope_id="E1", payload=envelope))
+    first, second = (sent.payload for sent in socket.sent)
+    assert first["response_action"] == "update" and second == first
+    assert await _count(deps, Feedback) == 1
 
 
 class TestASubmitWhileTheDatabaseIsDown:
