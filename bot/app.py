@@ -29,6 +29,7 @@ import handlers
 from bot import claims, submissions
 from bot.admission import QueuedAck
 from bot.deps import Deps
+from bot.event_subscriptions import Listened, listened
 from bot.i18n import Translator, resolve_locale
 from bot.logs import note_request
 from bot.services import prefs, requester
@@ -73,7 +74,7 @@ def web_client(deps: Deps, *, token: str | None = None) -> AsyncWebClient:
     )
 
 
-def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWebClient | None = None) -> AsyncApp:
+def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWebClient | None = None) -> NlsApp:
     app = NlsApp(
         deps,
         client=client or web_client(deps),
@@ -156,6 +157,17 @@ class NlsApp(AsyncApp):
         super().__init__(**kwargs)
         self.deps = deps
         self.answers: submissions.RecentAnswers[BoltResponse] = submissions.RecentAnswers()
+        self.listened: list[Listened] = []  # every event listener's reach, for the manifest check
+
+    def event(self, event: Any, matchers: Any = None, middleware: Any = None) -> Any:
+        """Bolt's, recording what the listener hears (bot.event_subscriptions): wherever a listener
+        is registered, the manifest check sees it."""
+        self.listened.append(listened(event, matchers))
+        return super().event(event, matchers, middleware)
+
+    def message(self, keyword: Any = "", matchers: Any = None, middleware: Any = None) -> Any:
+        self.listened.append(listened("message", matchers))
+        return super().message(keyword, matchers, middleware)
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
         claim = claims.Claim(

@@ -14,6 +14,7 @@ from bot.cli import ballots, make_deps
 from bot.cli.csvio import export_stream
 from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.deps import Deps
+from bot.event_subscriptions import warn_of_differences
 from bot.runtime import Background
 from bot.services.ballot_seal import new_key
 from bot.settings import DEFAULT_DATABASE_URL, Settings
@@ -108,6 +109,7 @@ async def serve(deps: Deps, args: argparse.Namespace) -> int:
               "timeout_graceful_shutdown": 20, "lifespan": "on"}  # fmt: skip
     listening = listen(args.host, port)
     app = build_app(deps)
+    warn_of_differences(app.listened)
     background = Background(deps, app.client, scheduler=not args.no_scheduler)
     log_address(args.host, port)
     await uvicorn.Server(uvicorn.Config(create_web_app(deps, app, background), **common)).serve(sockets=[listening])
@@ -130,6 +132,7 @@ def serve_workers(args: argparse.Namespace, settings: Settings) -> int:
             with reaching_the_database(settings.database_url):
                 await deps.db.upgrade(ballot_keys=deps.ballot_keys)
             await ballots.check_ballot_keys(deps)
+            warn_of_differences(build_app(deps).listened)  # each worker builds the same app
         finally:
             await deps.close()
 
@@ -147,6 +150,7 @@ async def socket(deps: Deps, args: argparse.Namespace) -> int:
 
     deps.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     app = build_app(deps)
+    warn_of_differences(app.listened)
     handler = GuardedSocketModeHandler(app, deps.settings.slack_app_token or "", deps)
     await handler.check_app_token()  # before the scheduler starts: a refused token stops here
     background = Background(deps, app.client, scheduler=not args.no_scheduler)

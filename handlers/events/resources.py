@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import resources as blocks
 from bot.blocks.common import Reply
 from bot.errors import DomainError
+from bot.event_subscriptions import in_channels
 from bot.services import resources
 from handlers.context import Ctx
 from handlers.home import welcome_if_first
@@ -27,16 +28,12 @@ MARKUP = re.compile(r"<(?:[@#!][^>]*|(https?://[^|>]+)(?:\|([^>]*))?)>")
 
 def register(app: AsyncApp) -> None:
     app.event("app_mention", matchers=[from_a_person])(on_mention)
-    app.event("message", matchers=[from_a_person, in_direct_message])(on_direct_message)
+    app.event("message", matchers=[from_a_person, in_channels("im")])(on_direct_message)
 
 
 async def from_a_person(event: dict[str, Any]) -> bool:
     """Bots (this one included) and message subtypes (edits, joins, deletions) are not questions."""
     return not event.get("bot_id") and not event.get("subtype") and bool(event.get("user"))
-
-
-async def in_direct_message(event: dict[str, Any]) -> bool:
-    return event.get("channel_type") == "im"
 
 
 def question_of(text: str | None) -> str:
