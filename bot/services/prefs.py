@@ -77,6 +77,21 @@ async def store_profile(
     pref.slack_locale, pref.tz, pref.profile_fetched_at = locale, tz, _day(now)
 
 
+async def note_profile_change(
+    session: AsyncSession, slack_user_id: str, *, locale: str | None, tz: str | None, now: datetime
+) -> bool:
+    """Cache what a `user_change` says of the person's Slack locale and time zone at once, rather
+    than at the next periodic refresh, so their next answer and next reminder hour follow. A fact
+    the change does not carry (Slack could not be asked) keeps its cached value. True when the
+    language or time zone the bot uses for them changed (their Home is then worth republishing)."""
+    pref = await _pref(session, slack_user_id)
+    before = (pref.slack_locale, pref.tz)
+    pref.slack_locale, pref.tz = locale or pref.slack_locale, tz or pref.tz
+    if locale and tz:
+        pref.profile_fetched_at = _day(now)
+    return (pref.slack_locale, pref.tz) != before
+
+
 async def mark_welcomed(session: AsyncSession, slack_user_id: str, now: datetime) -> bool:
     """Record the first welcome; True only for the call that recorded it."""
     pref = await _pref(session, slack_user_id)

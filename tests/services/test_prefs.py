@@ -26,3 +26,18 @@ async def test_two_first_contacts_at_once_create_one_row(deps):
         for user in users:
             pref = await session.get(UserPref, user)
             assert (pref.slack_locale, pref.tz) == ("fr-CA", "America/Montreal") and pref.welcomed_at is not None
+
+
+async def test_a_profile_change_keeps_what_it_does_not_say(deps):
+    """A user_change whose users.info lookup failed carries the time zone only: the cached
+    locale stays, and the profile is not taken as freshly fetched (the refresh still comes)."""
+    now = deps.now()
+    async with deps.db.transaction() as session:
+        await prefs.store_profile(session, "UMOVED001", locale="fr-CA", tz="America/Montreal", now=now)
+    async with deps.db.transaction() as session:
+        fetched_before = (await prefs.get_pref(session, "UMOVED001")).profile_fetched_at
+        assert await prefs.note_profile_change(session, "UMOVED001", locale=None, tz="America/Vancouver", now=now)
+        assert not await prefs.note_profile_change(session, "UMOVED001", locale=None, tz="America/Vancouver", now=now)
+    async with deps.db.reader() as session:
+        pref = await prefs.get_pref(session, "UMOVED001")
+    assert (pref.slack_locale, pref.tz, pref.profile_fetched_at) == ("fr-CA", "America/Vancouver", fetched_before)

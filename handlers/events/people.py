@@ -1,0 +1,59 @@
+"""People in the workspace changing: `user_change` / `user_profile_changed` (a new language or
+time zone, taken at once rather than at the periodic refresh)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import prefs
+from handlers.context import Ctx
+from handlers.home import refresh_homes
+from handlers.support import take_turn
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp) -> None:
+    app.event("user_change")(on_user_change)
+    app.event("user_profile_changed")(on_user_change)
+
+
+def _user_of(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The event's user object, or None for a body that does not carry one with an id."""
+    user = event.get("user")
+    return user if isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"] else None
+
+
+async def _with_profile(client: AsyncWebClient, user: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """The event's user completed by `users.info` when it lacks the locale or the time zone (Slack
+    sends the locale only to who asks for it). Slack not answering leaves what the event said."""
+    if user.get("locale") and user.get("tz"):
+        return user
+    try:
+        async with asyncio.timeout(seconds):
+            answer = await client.users_info(user=user["id"], include_locale=True)
+    except Exception:
+        log.info("profile fetch after a user_change failed", exc_info=True)
+        return user
+    return {**user, **dict(answer.get("user") or {})}
+
+
+async def on_user_change(ack: Any, event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    await take_turn(ack)
+    user = _user_of(event)
+    if user is None:
+        return
+    deps = nls.deps
+    user = await _with_profile(client, user, deps.settings.slack_timeout)
+    async with deps.db.transaction() as session:
+        changed = await prefs.note_profile_change(
+            session, user["id"], locale=user.get("locale"), tz=user.get("tz"), now=deps.now()
+        )
+    if changed:
+        await refresh_homes(deps, client, [user["id"]])
+
