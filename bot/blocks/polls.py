@@ -112,8 +112,12 @@ def tie_rule(poll: PollView, t: Translator) -> str | None:
     return t(key, order=order)
 
 
-def _rules(poll: PollView, t: Translator) -> list[str]:
+def _rules(poll: PollView, t: Translator, electors: int | None = None) -> list[str]:
+    """What a voter must know before voting. A channel poll states its fixed electorate, so
+    nobody joins the channel expecting a vote (docs/polls.md, "Who votes")."""
     rules = []
+    if poll.electorate is Electorate.CHANNEL and electors is not None:
+        rules.append(t("polls.rules.channel_electorate", count=electors, channel=poll.channel_id))
     if poll.kind is PollKind.RANKED:
         rules.append(t("polls.rules.ranked"))
     elif poll.kind is PollKind.STV:
@@ -162,9 +166,12 @@ def _button(text: str, action_id: str, value: str, **kwargs: object) -> ButtonEl
 # --- the poll message -------------------------------------------------------------------------------
 
 
-def poll_message(poll: PollView, t: Translator, tz: tzinfo, *, results: Results | None = None) -> Reply:
+def poll_message(
+    poll: PollView, t: Translator, tz: tzinfo, *, results: Results | None = None, electors: int | None = None
+) -> Reply:
     """The message in the channel: question, options and voting buttons while open; the results
-    (or "cancelled") once it is over."""
+    (or "cancelled") once it is over. `electors`, a channel poll's electorate size, is stated
+    with the rule that later joiners do not vote."""
     title = t("polls.msg.header", number=poll.id)
     blocks: list[Block] = [header(title), mrkdwn(f"*{escape(poll.question)}*"), context(_facts(poll, t, tz))]
     if poll.status is PollStatus.CANCELLED:
@@ -174,7 +181,7 @@ def poll_message(poll: PollView, t: Translator, tz: tzinfo, *, results: Results 
         blocks.extend(results_blocks(results, t, tz, with_title=False))
         return Reply(text=f"{title}: {escape(poll.question)} — {summary_line(results, t)}", blocks=fit(blocks))
     blocks.extend(_option_sections(poll, t))
-    rules = _rules(poll, t)
+    rules = _rules(poll, t, electors)
     if rules:
         blocks.append(context(*rules))
     blocks.append(context(t("polls.msg.closes", when=_when(poll.closes_at, t, tz))))

@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.i18n import Translator
 from bot.sender import DeliveryReport, deliver_due
 from bot.services import outbox, polls
+from models.polls import Electorate
 
 log = logging.getLogger(__name__)
 GONE = {"message_not_found", "channel_not_found", "is_archived", "cant_update_message"}
@@ -93,7 +94,11 @@ async def post_poll(deps: Deps, client: AsyncWebClient, poll: polls.PollView) ->
     so it can be updated at close; the message ts, or None if Slack refused, in which case the
     poll is withdrawn at once (nobody could have voted in it). Used by the creation modal and by
     services that open polls on their own (elections)."""
-    message = poll_blocks.poll_message(poll, Translator(poll.locale), deps.settings.timezone)
+    electors = None
+    if poll.electorate is Electorate.CHANNEL:
+        async with deps.db.reader() as session:
+            _, electors = await polls.turnout(session, poll, today=deps.now().date())
+    message = poll_blocks.poll_message(poll, Translator(poll.locale), deps.settings.timezone, electors=electors)
     try:
         posted = await client.chat_postMessage(channel=poll.channel_id, unfurl_links=False, **message.as_message())
     except SlackApiError as exc:
