@@ -128,6 +128,12 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         if isinstance(error, claims.Replayed):  # applied already, by an earlier delivery or another process
             note_request(outcome="duplicate")
             return BoltResponse(status=200, body="") if response is not None else None
+        if isinstance(error, BoltUnhandledRequestError) and body.get("type") == "event_callback":
+            # An event we subscribe to that no listener wants (a bot's message, an edit of an
+            # ordinary message, a join): routine, a debug line, not a warning per message.
+            log.debug("event for no listener: %s", _describe(body))
+            note_request(outcome="ignored")
+            return BoltResponse(status=200, body="")
         if isinstance(error, BoltUnhandledRequestError):
             log.warning("unhandled request: %s", _describe(body))
             note_request(outcome="unhandled")
