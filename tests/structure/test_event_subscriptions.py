@@ -31,6 +31,15 @@ async def app(tmp_path: Path) -> AsyncIterator[NlsApp]:
     await deps.close()
 
 
+# The bot scope each subscription needs (Slack's Events API reference); any one of a set will do.
+SCOPES = {
+    "app_mention": {"app_mentions:read"}, "message.channels": {"channels:history"},
+    "message.groups": {"groups:history"}, "message.im": {"im:history"}, "message.mpim": {"mpim:history"},
+    "user_change": {"users:read"}, "team_join": {"users:read"},
+    "member_joined_channel": {"channels:read", "groups:read"}, "member_left_channel": {"channels:read", "groups:read"},
+}  # fmt: skip
+
+
 def manifest() -> dict:
     return yaml.safe_load(MANIFEST.read_text())
 
@@ -38,6 +47,15 @@ def manifest() -> dict:
 def test_manifest_subscribes_to_exactly_the_events_handled(app: NlsApp):
     assert {"app_home_opened", "app_mention", "message.im"} <= needed(app.listened), "the recording is broken"
     assert differences(app.listened, manifest()) == []
+
+
+def test_each_subscription_has_its_scope():
+    """Slack delivers nothing for a subscription whose scope the app lacks."""
+    m = manifest()
+    granted = set(m["oauth_config"]["scopes"]["bot"])
+    events = m["settings"]["event_subscriptions"]["bot_events"]
+    missing = {event: SCOPES[event] for event in events if event in SCOPES and not SCOPES[event] & granted}
+    assert missing == {}
 
 
 def test_a_message_listener_hears_only_the_conversations_it_names():
