@@ -1,5 +1,5 @@
 """What a request's first write transaction claims, so that no crash and no second delivery applies
-it twice: its delivery (the replay key, bot.app) and, for a modal, its view (bot.submissions).
+it twice: its delivery (the replay key, bot.app), or for a modal its view (bot.submissions).
 
 The delivery log (bot.deliveries) writes keys in batches a fraction of a second after the
 acknowledgement, so a process killed in that window forgot that it handled the request, and a
@@ -79,15 +79,18 @@ async def claim_pending(session: AsyncSession, made: list[Claim]) -> None:
     claim = _current.get()
     if claim is None or claim.claimed:
         return
-    if claim.delivery_key is not None:
+    if claim.view_key is not None:
+        # A modal's view key names the submission whatever its trigger id, so a replay meets it: the
+        # delivery key is not written beside it. Its exact time would sit in the transaction of an
+        # anonymous entry, which keeps only the day (docs/feedback.md, "What anonymous guarantees").
+        row = {"view_id": claim.view_key, "received_on": claim.today}
+        if await insert_if_absent(session, SubmittedView, row, ["view_id"], returning="view_id") is None:
+            raise AlreadySubmitted(claim.view_key)
+    elif claim.delivery_key is not None:
         row = {"key": claim.delivery_key, "received_at": claim.received_at}
         inserted = await insert_if_absent(session, ProcessedDelivery, row, ["key"], returning="key")
         if inserted is None and not claim.written_here(claim.delivery_key):
             raise Replayed(claim.delivery_key)
-    if claim.view_key is not None:
-        row = {"view_id": claim.view_key, "received_on": claim.today}
-        if await insert_if_absent(session, SubmittedView, row, ["view_id"], returning="view_id") is None:
-            raise AlreadySubmitted(claim.view_key)
     claim.claimed = True
     made.append(claim)
 
