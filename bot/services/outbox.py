@@ -151,3 +151,26 @@ async def last_recorded(session: AsyncSession, key_prefix: str) -> dict[str, dat
         .group_by(OutboundMessage.channel)
     )
     return {channel: at for channel, at in rows.all()}
+
+
+async def waiting(session: AsyncSession) -> dict[int, str]:
+    """Every message not yet through (pending, or left mid-send), id -> key: what an uninstall
+    parked and a reinstall must judge."""
+    rows = await session.execute(
+        select(OutboundMessage.id, OutboundMessage.key).where(
+            OutboundMessage.status.in_((SendStatus.PENDING, SendStatus.SENDING))
+        )
+    )
+    return dict(rows.all())
+
+
+async def drop(session: AsyncSession, message_ids: Sequence[int], *, why: str) -> None:
+    """Give up messages that no longer mean anything (a reminder for a poll that closed while the
+    app was uninstalled): kept as `failed` with the reason, so the key stays taken and no job
+    records the occasion again, and an operator can see what was not sent and why."""
+    for chunk in chunks(message_ids):
+        await session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(chunk))
+            .values(status=SendStatus.FAILED, last_error=f"dropped: {why}"[:200])
+        )

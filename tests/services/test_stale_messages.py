@@ -1,0 +1,49 @@
+"""What a reinstall drops of the parked messages (bot.services.stale_messages), by kind of
+occasion, on both databases: an owner's reminder before the due date is stale once the date went
+by or the item is done; an overdue one is not; a digest of a past week and a past month's network
+update are stale; a message of no known kind never is."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.services import stale_messages
+from bot.services.digest import Occasion, digest_key, network_key, reminder_key
+from models.plans import ItemStatus
+from tests.support.directory import LEAD, REP_TORONTO, load_directory
+from tests.support.plans import action, add_actions, load_plan
+
+TODAY = date(2026, 3, 25)
+NOW = datetime(2026, 3, 25, 15, 0, tzinfo=UTC)
+
+
+async def test_each_kind_of_parked_message_is_judged_by_its_occasion(deps):
+    await load_directory(deps)
+    await load_plan(deps)
+    items = await add_actions(
+        deps,
+        [
+            action("open-past", [REP_TORONTO], date(2026, 3, 20)),
+            action("open-ahead", [REP_TORONTO], date(2026, 4, 20)),
+            action("done", [REP_TORONTO], date(2026, 4, 20), status=ItemStatus.DONE.value, percent=100),
+        ],
+    )
+
+    def owner(ref: str, kind: str, day: date) -> str:
+        return reminder_key(items[ref], REP_TORONTO, Occasion(kind, day, NOW))
+
+    parked = {
+        1: owner("open-past", "day-before", date(2026, 3, 19)),  # the due date went by
+        2: owner("open-past", "overdue", date(2026, 3, 23)),  # still overdue: still true
+        3: owner("open-ahead", "week-before", date(2026, 4, 13)),  # not yet due
+        4: owner("done", "week-before", date(2026, 4, 13)),  # done meanwhile
+        5: digest_key(LEAD, date(2026, 3, 16)),  # a newer week began
+        6: digest_key(LEAD, date(2026, 3, 23)),  # this week's
+        7: network_key(date(2026, 2, 1)),  # last month's
+        8: network_key(date(2026, 3, 1)),  # this month's
+        9: f"welcome:{REP_TORONTO}",  # no rule: a welcome still welcomes
+    }
+    async with deps.db.reader() as session:
+        stale = await stale_messages.stale(session, parked, now=NOW, today=TODAY)
+    assert sorted(stale) == [1, 4, 5, 7], stale
+    assert stale[4] == "the action item is closed" and stale[1] == "the action item is past its due date"
