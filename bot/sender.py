@@ -3,6 +3,8 @@
 Each message is claimed in one short transaction, sent with no transaction open, and its outcome
 recorded in another, so the database is never held across a Web API call. 429s are first retried
 by the client (honouring Retry-After); what still fails goes back to the ledger with backoff.
+While the workspace is inactive (uninstalled, bot token revoked: bot.services.workspace) nothing
+is claimed, so nothing is attempted and every due message stays pending, parked for a reinstall.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.services import outbox
+from bot.services import outbox, workspace
 from models import SendStatus
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     unreachable: int = 0  # of the attempts that did not go through, those Slack never answered
+    parked: bool = False  # the workspace is inactive (uninstalled, token revoked): nothing was tried
 
     def __str__(self) -> str:
         return f"sent {self.sent}, to retry {self.retrying}, failed {self.failed}"
@@ -63,6 +66,11 @@ async def deliver_due(
     report = DeliveryReport()
     while True:
         async with deps.db.transaction() as session:
+            # Asked with every batch, in the claim's transaction: an uninstall that lands while a
+            # long run is sending stops it at the next batch, and what is parked stays pending.
+            if await workspace.inactive(session) is not None:
+                report.parked = True
+                return report
             batch = await outbox.claim_due(session, now=deps.now(), limit=min(limit, 100), keys=keys)
         if not batch:
             return report

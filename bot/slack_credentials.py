@@ -53,9 +53,12 @@ async def ask_slack(call: Awaitable[T], *, setting: str, refused_key: str) -> T 
     return None
 
 
-async def check_bot_token(client: AsyncWebClient) -> None:
-    """`auth.test` with the client every outbound call uses (its SLACK_API_URL, its token)."""
-    await ask_slack(client.auth_test(), setting="SLACK_BOT_TOKEN", refused_key="cli.slack.bot_token_refused")
+async def check_bot_token(client: AsyncWebClient) -> bool:
+    """`auth.test` with the client every outbound call uses (its SLACK_API_URL, its token): True
+    when Slack accepted the token, False when it could not say (a refusal raises). An accepted
+    token is also how a reinstall is noticed (bot.standing.confirm_token_at_start)."""
+    answer = await ask_slack(client.auth_test(), setting="SLACK_BOT_TOKEN", refused_key="cli.slack.bot_token_refused")
+    return answer is not None
 
 
 async def socket_mode_url(socket_client: AsyncBaseSocketModeClient) -> str | None:

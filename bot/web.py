@@ -1,5 +1,6 @@
 """HTTP mode: an ASGI app with all Slack traffic on `POST /slack/events`, `GET /healthz`
-(the process is up) and `GET /readyz` (the database answers)."""
+(the process is up) and `GET /readyz` (the database answers, and the bot may send: after an
+uninstall or a revoked bot token it answers 503 with why, bot.services.workspace)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import deadline, envelope, front_door
+from bot import deadline, envelope, front_door, standing
 from bot.deps import Deps
 from bot.logs import RequestLog, note_request
 from bot.runtime import Background
@@ -84,9 +85,15 @@ def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = No
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
-        if await deps.db.ping():
+        if not await deps.db.ping():
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        state = await standing.current(deps)
+        if state is None:
             return JSONResponse({"status": "ready"})
-        return JSONResponse({"status": "database unavailable"}, status_code=503)
+        t = deps.translator()
+        detail = t("workspace.parked", **standing.why(state, t, deps))
+        body = {"status": "inactive", "reason": state.reason, "since": state.since.isoformat(), "detail": detail}
+        return JSONResponse(body, status_code=503)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

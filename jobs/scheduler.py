@@ -3,6 +3,10 @@
 Triggers live in memory (rebuilt from code at start; no pickled job store). Misfires run however
 late (`misfire_grace_time=None`) and coalesce into one run, because every job asks the database
 what is due rather than trusting that it ran on time.
+
+While the workspace is inactive (the app uninstalled, its bot token revoked: bot.services.workspace)
+every job skips: each would only fail against Slack, or record what cannot be sent. Each job says
+so in one INFO line when it first skips, not at every run (the sweep runs every 30 seconds).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import standing
 from jobs import JobEnv, JobSpec, load_jobs
 
 log = logging.getLogger(__name__)
@@ -30,8 +35,20 @@ def build_scheduler(env: JobEnv) -> AsyncIOScheduler:
 
 
 def _runner(env: JobEnv, spec: JobSpec):
+    told_since: datetime | None = None  # the inactive spell this job already said it skips
+
     async def run() -> None:
+        nonlocal told_since
         try:
+            state = await standing.current(env.deps)
+            if state is not None:
+                if state.since != told_since:
+                    told_since = state.since
+                    log.info(
+                        "job %s: %s", spec.name, env.t("workspace.job_skipped", **standing.why(state, env.t, env.deps))
+                    )
+                return
+            told_since = None
             summary = await spec.run(env, env.deps.now())
             log.info("job %s: %s", spec.name, summary)
         except Exception:

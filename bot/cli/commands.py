@@ -19,6 +19,7 @@ from bot.runtime import Background
 from bot.services.ballot_seal import new_key
 from bot.settings import DEFAULT_DATABASE_URL, Settings
 from bot.slack_credentials import check_bot_token
+from bot.standing import confirm_token_at_start, current, why
 from bot.startup_errors import StartupError, reaching_the_database
 from jobs import JobEnv, load_jobs
 from jobs.scheduler import timetable
@@ -46,15 +47,18 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         raise StartupError("cli.mode.demo_elsewhere", default=DEFAULT_DATABASE_URL, url=settings.shown_database_url)
     deps = make_deps(settings, getattr(args, "at", None))
     try:
+        accepted: bool | None = None  # what Slack said of SLACK_BOT_TOKEN, for the commands that serve
         if command in CHECKS_BOT_TOKEN and settings.slack_bot_token:
             _ = deps.ballots  # a missing NLS_BALLOT_KEY is said before Slack is asked anything
-            await check_bot_token(web_client(deps))
+            accepted = await check_bot_token(web_client(deps))
         with reaching_the_database(settings.database_url):
             if command in ("shell", "demo"):  # for trying the bot: a key of their own on SQLite
                 deps.ballot_keys = ballots.local_shell_keys(deps)
             await deps.db.upgrade(ballot_keys=deps.ballot_keys)
         if command in ballots.NEEDS_BALLOT_KEY:
             await ballots.check_ballot_keys(deps)
+        if accepted is not None:  # after an uninstall: a reinstall resumes sending, or one line says why not
+            await confirm_token_at_start(deps, accepted=accepted)
         return await COMMANDS[command](deps, args)
     finally:
         await deps.close()
@@ -128,10 +132,11 @@ def serve_workers(args: argparse.Namespace, settings: Settings) -> int:
     async def prepare() -> None:
         deps = make_deps(settings)
         try:
-            await check_bot_token(web_client(deps))
+            accepted = await check_bot_token(web_client(deps))
             with reaching_the_database(settings.database_url):
                 await deps.db.upgrade(ballot_keys=deps.ballot_keys)
             await ballots.check_ballot_keys(deps)
+            await confirm_token_at_start(deps, accepted=accepted)
             warn_of_differences(build_app(deps).listened)  # each worker builds the same app
         finally:
             await deps.close()
@@ -224,6 +229,11 @@ async def jobs(deps: Deps, args: argparse.Namespace) -> int:
     if args.name not in specs:
         print(f"nlsbot: no job named {args.name!r}; known: {', '.join(specs)}", file=sys.stderr)
         return 2
+    state = await current(deps)
+    if state is not None:  # uninstalled: the run could only park what it records (docs/deployment.md)
+        t = deps.translator()
+        print(f"{args.name}: {t('workspace.job_skipped', **why(state, t, deps))}")
+        return 0
     env = JobEnv(deps=deps, client=web_client(deps))
     print(f"{args.name}: {await specs[args.name].run(env, deps.now())}")
     return 0
