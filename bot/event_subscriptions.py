@@ -95,8 +95,10 @@ def differences(listeners: Iterable[Listened], manifest: dict[str, Any]) -> list
 
 
 def warn_of_differences(listeners: Iterable[Listened], path: Path = MANIFEST) -> list[str]:
-    """At start: one WARNING line when manifest.yml and the listeners disagree, naming how; one
-    INFO line when there is no manifest beside the code to compare (an installed package)."""
+    """At start, one line: INFO when manifest.yml and the listeners agree (naming the events),
+    WARNING when they differ (naming how), INFO when there is no manifest beside the code to
+    compare (an installed package). A difference does not stop the start: the app Slack has is
+    configured at api.slack.com, and may be right while the file is not."""
     try:
         manifest = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError:
@@ -105,8 +107,11 @@ def warn_of_differences(listeners: Iterable[Listened], path: Path = MANIFEST) ->
     except yaml.YAMLError as exc:
         log.warning("event subscriptions not compared: %s is not valid YAML (%s)", path, exc)
         return []
+    listeners = list(listeners)
     found = differences(listeners, manifest if isinstance(manifest, dict) else {})
-    if found:
+    if not found:
+        log.info("%s and the event listeners agree: %s", path.name, ", ".join(sorted(needed(listeners))))
+    else:
         log.warning(
             "%s and the event listeners differ: %s; update the manifest and the app at api.slack.com/apps "
             "(the running app's subscriptions cannot be read with a bot token, so only the file is compared)",

@@ -155,9 +155,9 @@ async def socket(deps: Deps, args: argparse.Namespace) -> int:
 
     deps.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     app = build_app(deps)
-    warn_of_differences(app.listened)
     handler = GuardedSocketModeHandler(app, deps.settings.slack_app_token or "", deps)
     await handler.check_app_token()  # before the scheduler starts: a refused token stops here
+    warn_of_differences(app.listened)
     background = Background(deps, app.client, scheduler=not args.no_scheduler)
     await background.start()
     try:

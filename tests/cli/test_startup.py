@@ -215,6 +215,8 @@ async def test_serve_logs_where_it_listens_and_no_bolt_token_warning(tmp_path):
     said = messages(logs)
     assert any(m.startswith(f"listening on http://127.0.0.1:{port} (POST /slack/events") for m in said), said
     assert not any("will be unused" in line for line in logs), logs
+    # the event subscriptions of manifest.yml, compared with the listeners (bot.event_subscriptions)
+    assert any(m.startswith("manifest.yml and the event listeners ") for m in said), said
 
 
 async def test_serve_listens_on_port_as_container_platforms_set_it(tmp_path):

@@ -93,10 +93,12 @@ def test_the_start_warns_naming_each_difference(app: NlsApp, tmp_path: Path, cap
     assert "cannot be read with a bot token" in warnings[0]
 
 
-def test_the_start_is_quiet_when_they_agree(app: NlsApp, tmp_path: Path, caplog: pytest.LogCaptureFixture):
+def test_the_start_says_so_in_passing_when_they_agree(app: NlsApp, tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    wanted = sorted(needed(app.listened))
     with caplog.at_level(logging.INFO, logger="bot.event_subscriptions"):
-        assert warn_of_differences(app.listened, _write(tmp_path, sorted(needed(app.listened)))) == []
+        assert warn_of_differences(app.listened, _write(tmp_path, wanted)) == []
         warn_of_differences(app.listened, tmp_path / "absent.yml")  # an installed package ships none
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
-        (logging.INFO, "event subscriptions not compared: no absent.yml beside the code")
+        (logging.INFO, "manifest.yml and the event listeners agree: " + ", ".join(wanted)),
+        (logging.INFO, "event subscriptions not compared: no absent.yml beside the code"),
     ]
