@@ -243,9 +243,11 @@ def form_view(
     values: Mapping[str, str | None],
     owner_id: str,
     resource_id: int | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> View:
     """The add/edit modal. `values` prefill it (an edited resource, or a message being saved);
-    limits are set on the inputs for the reader's sake and enforced again on submission."""
+    limits are set on the inputs for the reader's sake and enforced again on submission.
+    `metadata` travels with the form to its submission (the message it was saved from)."""
     language = values.get("language") or (ResourceLanguage.FR if t.locale == "fr" else ResourceLanguage.EN).value
     provinces = [_option(t("resources.province.national"), NATIONAL)] + [
         _option(f"{code} — {t.choice('resources.province', code)}", code) for code in PROVINCES
@@ -311,7 +313,7 @@ def form_view(
         title=t("resources.form.title_edit" if resource_id else "resources.form.title_add"),
         submit=t("resources.form.submit"),
         close=t("resources.form.cancel"),
-        private_metadata=json.dumps({"id": resource_id}),
+        private_metadata=json.dumps({**(metadata or {}), "id": resource_id}),
         blocks=blocks,
     )
 
@@ -396,7 +398,8 @@ def saved_reply(resource: ResourceView, t: Translator, *, added: bool) -> Reply:
 # --- freshness --------------------------------------------------------------------------------
 
 
-def _review_blocks(resource: ResourceView, t: Translator, today: date) -> list[Block]:
+def review_blocks(resource: ResourceView, t: Translator, today: date) -> list[Block]:
+    """One resource to review: its title, when it is due, and Still current / Update / Retire."""
     key = "resources.review.overdue" if resource.review_by < today else "resources.review.due"
     return [
         SectionBlock(block_id=f"resource:{resource.id}", text=MarkdownTextObject(text=title_line(resource))),
@@ -428,7 +431,7 @@ def review_reply(resources: Sequence[ResourceView], t: Translator, today: date, 
     if not mine:
         blocks.append(mrkdwn(t("resources.review.intro")))
     for resource in resources[:REVIEW_ITEMS]:
-        blocks.extend(_review_blocks(resource, t, today))
+        blocks.extend(review_blocks(resource, t, today))
     if len(resources) > REVIEW_ITEMS:
         blocks.append(context(t("resources.review.more", count=len(resources) - REVIEW_ITEMS)))
     names = ", ".join(inert(r.title) for r in resources[:3])

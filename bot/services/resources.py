@@ -992,15 +992,9 @@ async def edit_resource(
     if owner_id and owner_id != resource.owner_id:
         await _check_owner(session, owner_id)
         resource.owner_id = owner_id
-    existing = await _duplicate_of(session, url_key(data.url), besides=resource.id)
-    if existing is not None:
-        raise _refuse_duplicate(existing)
-    before = _terms_of(resource)
-    _apply(resource, data)
-    resource.updated_at = resource.reviewed_at = now
+    await _rewrite(session, resource, data, now=now)
+    resource.reviewed_at = now
     resource.review_by = max(resource.review_by, now.date() + REVIEW_PERIOD)
-    await session.flush()
-    await _count_terms(session, _difference(before, _terms_of(resource)))
     await audit.record(
         session,
         at=now,
@@ -1008,6 +1002,32 @@ async def edit_resource(
         action="resource.edit",
         subject_type="resource",
         subject_id=resource.id,
+    )
+    return _view(resource)
+
+
+async def _rewrite(session: AsyncSession, resource: Resource, data: ResourceInput, *, now: datetime) -> None:
+    """Replace what a resource says, keeping its address unique and the vocabulary in step."""
+    existing = await _duplicate_of(session, url_key(data.url), besides=resource.id)
+    if existing is not None:
+        raise _refuse_duplicate(existing)
+    before = _terms_of(resource)
+    _apply(resource, data)
+    resource.updated_at = now
+    await session.flush()
+    await _count_terms(session, _difference(before, _terms_of(resource)))
+
+
+async def follow_source(
+    session: AsyncSession, *, resource_id: int, data: ResourceInput, now: datetime, author: str | None
+) -> ResourceView:
+    """Rewrite a resource after the Slack message it was saved from was edited by `author`
+    (`bot.services.resource_sources` decides which fields follow and checks `data`). It is not a
+    review, so the review date stays; a link another resource holds is refused as in the form."""
+    resource = await _get(session, resource_id)
+    await _rewrite(session, resource, data, now=now)
+    await audit.record(
+        session, at=now, actor=author, action="resource.follow_source", subject_type="resource", subject_id=resource.id
     )
     return _view(resource)
 

@@ -9,9 +9,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import ids
+from bot.blocks import resource_sources as source_blocks
 from bot.blocks import resources as blocks
 from bot.errors import DomainError
-from bot.services import resources
+from bot.services import resource_sources, resources
 from handlers.context import Ctx
 from handlers.support import explain, form_errors
 
@@ -24,7 +25,7 @@ def register(app: AsyncApp) -> None:
 async def on_submit(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
     answers, owner, resource_id = blocks.read_form(view)
     try:
-        saved = await _save(nls, answers, owner, resource_id)
+        saved = await _save(nls, answers, owner, resource_id, source_blocks.read_source(view))
     except resources.FormInvalid as invalid:
         await ack(response_action="errors", errors=blocks.form_errors(invalid.problems, nls.t))
         return
@@ -39,12 +40,24 @@ async def on_submit(ack: Any, body: dict[str, Any], view: dict[str, Any], client
 
 
 async def _save(
-    nls: Ctx, answers: dict[str, str | None], owner: str | None, resource_id: int | None
+    nls: Ctx,
+    answers: dict[str, str | None],
+    owner: str | None,
+    resource_id: int | None,
+    source: resource_sources.Source | None,
 ) -> resources.ResourceView:
+    """Add or edit; a resource added from a message ("Save as NLS resource") follows it."""
     data = resources.validate_input(answers)
     async with nls.deps.db.transaction() as session:
         if resource_id is None:
-            return await resources.add_resource(session, actor=nls.actor, data=data, now=nls.deps.now(), owner_id=owner)
+            added = await resources.add_resource(
+                session, actor=nls.actor, data=data, now=nls.deps.now(), owner_id=owner
+            )
+            if source is not None:
+                await resource_sources.remember(
+                    session, resource_id=added.id, source=source, answers=answers, saved=added
+                )
+            return added
         return await resources.edit_resource(
             session, actor=nls.actor, resource_id=resource_id, data=data, now=nls.deps.now(), owner_id=owner
         )
