@@ -17,6 +17,7 @@ from bot.runtime import drain_in_flight
 from bot.shell import payloads
 from models.resources import Resource
 from tests.support.directory import REP_TORONTO, STAFF_TORONTO, load_directory
+from tests.support.resources import add
 from tests.support.slackbot import text_of
 
 CHANNEL = "CGENERAL"
@@ -185,3 +186,19 @@ async def test_edits_and_deletions_of_other_messages_change_nothing(bot, deps, c
     resource = await the_resource(deps)
     assert resource.title == "Welcoming Communities Kit" and resource.review_by > NOW.date()
     assert not [m for m in dms_to(bot, STAFF_TORONTO) if "deleted" in m["text"] or "edited" in m["text"]]
+
+
+async def test_a_title_typed_over_the_prefill_never_follows_and_an_unusable_link_is_not_taken(bot, deps, clock):
+    clock.set(NOW)
+    await load_directory(deps)
+    await add(deps, REP_TORONTO, title="Another kit", url="https://example.org/taken")
+    await save_from_message(bot, STAFF_TORONTO, {ids.RESOURCE_TITLE: "Ottawa welcoming toolkit"})
+    edited = "Great kit, new home: <https://example.org/taken|Welcoming Communities Kit v2> for newcomers"
+    await send(bot, changed(edited, ORIGINAL))
+    async with deps.db.reader() as session:
+        resource = (await session.execute(select(Resource).where(Resource.added_by == STAFF_TORONTO))).scalar_one()
+    assert resource.title == "Ottawa welcoming toolkit"  # typed before saving: the person's, not the message's
+    assert resource.url == "https://example.org/welcome-kit"  # another resource has the new link
+    assert resource.description.startswith("Great kit, new home")  # what can follow, does
+    [dm] = [m for m in dms_to(bot, STAFF_TORONTO) if "was edited" in m["text"]]
+    assert "did not take its new title, link" in dm["text"]
