@@ -54,7 +54,10 @@ async def test_after_app_uninstalled_nothing_is_attempted_jobs_skip_once_and_rea
 ):
     clock.set(NOW)
     await record(deps, WELCOME, REP_TORONTO)
+    caplog.set_level(logging.WARNING, logger="handlers.events.workspace")
     await send_and_settle(bot, payloads.event_callback({"type": "app_uninstalled"}))
+    told = [r.getMessage() for r in caplog.records if r.name == "handlers.events.workspace"]
+    assert len(told) == 1 and told[0].startswith("the app was uninstalled") and "SLACK_BOT_TOKEN" in told[0]
 
     report = await deliver_due(deps, web_client(deps))
     assert report.parked and report.sent == 0
@@ -76,6 +79,11 @@ async def test_after_app_uninstalled_nothing_is_attempted_jobs_skip_once_and_rea
     assert ready.status_code == 503
     assert ready.json()["status"] == "inactive" and ready.json()["reason"] == "app_uninstalled"
     assert "SLACK_BOT_TOKEN" in ready.json()["detail"]
+
+    caplog.set_level(logging.WARNING, logger="bot.standing")
+    await confirm_token_at_start(deps, accepted=False)  # a start with Slack out of reach: still parked
+    assert [r.getMessage()[:27] for r in caplog.records if r.name == "bot.standing"] == ["nothing has been sent since"]
+    assert (await bot.http.get("/readyz")).status_code == 503
 
 
 async def test_a_revoked_user_token_changes_nothing_a_revoked_bot_token_parks_everything(bot, deps, slack, clock):
