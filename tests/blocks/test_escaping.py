@@ -34,6 +34,7 @@ from bot.blocks import members as member_blocks
 from bot.blocks import nominations as nomination_blocks
 from bot.blocks import plans as plan_blocks
 from bot.blocks import polls as poll_blocks
+from bot.blocks import resource_sources as resource_source_blocks
 from bot.blocks import resources as resource_blocks
 from bot.blocks.common import Reply
 from bot.errors import Mentions
@@ -51,6 +52,7 @@ from bot.services.members import Grant, Member, OrgInfo, OrgSummary
 from bot.services.polls import OpenBallot, OriginCount, PollView, Results, Votable, Voter, VoteRecorded
 from bot.services.polls import Recipient as PollRecipient
 from bot.services.polls import Seat as OriginSeat
+from bot.services.resource_sources import Flag
 from bot.services.resources import Query, ResourceView, SearchPage
 from models import OrgKind, Role
 from models.feedback import Topic, Urgency, Voice
@@ -456,6 +458,11 @@ BUILDERS: dict[str, Build] = {
         resource_blocks.review_reply([RESOURCE, RESOURCE_NO_URL], t, TODAY),
         resource_blocks.review_reply([RESOURCE] * 14, t, TODAY, mine=True),
     ],
+    "resources.review_blocks": lambda t: resource_blocks.review_blocks(RESOURCE, t, TODAY),
+    "resource_sources.flag_reply": lambda t: [
+        resource_source_blocks.flag_reply(Flag(RESOURCE, "deleted", "CGENERAL", "key"), t, TODAY),
+        resource_source_blocks.flag_reply(Flag(RESOURCE, "edited", "CGENERAL", "key", kept=("title", "url")), t, TODAY),
+    ],
     # polls
     "polls.poll_message": lambda t: [
         poll_blocks.poll_message(POLL, t, TZ),  # secret: one-click votes behind a confirm
@@ -643,6 +650,7 @@ NOT_BUILDERS = {
               "tally_text", "direction_heading"},
     "feedback": {"option", "text_input", "province_label", "place", "recorded_places", "done_view", "shown_count"},
     "members": {"role_label"},
+    "resource_sources": {"source_metadata", "read_source"},  # the form's metadata: no text shown
     "nominations": {"reservation_label", "org_line", "round_facts", "round_state", "coverage_lines"},
 }  # fmt: skip
 MODULES = {
@@ -658,6 +666,7 @@ MODULES = {
     "plans": plan_blocks,
     "polls": poll_blocks,
     "resources": resource_blocks,
+    "resource_sources": resource_source_blocks,
 }
 # User text these builders take is only shown in plain text (labels, headers, initial values) or
 # they take none: they are walked all the same, but need not show the hostile text in mrkdwn.
