@@ -241,7 +241,7 @@ async def rep_of(session: AsyncSession, organisation_id: int) -> Member | None:
         await session.execute(
             _person_query()
             .join(RoleGrant)
-            .where(RoleGrant.role == Role.REP, RoleGrant.organisation_id == organisation_id)
+            .where(RoleGrant.role == Role.REP, RoleGrant.organisation_id == organisation_id, Person.active)
         )
     ).scalar_one_or_none()
     return to_member(person) if person else None
@@ -269,7 +269,9 @@ async def list_organisations(session: AsyncSession, province: str | None = None)
     )
     reps = (
         await session.execute(
-            _person_query().join(RoleGrant).where(RoleGrant.role == Role.REP, RoleGrant.organisation_id.in_(ids))
+            _person_query()
+            .join(RoleGrant)
+            .where(RoleGrant.role == Role.REP, RoleGrant.organisation_id.in_(ids), Person.active)
         )
     ).scalars()
     rep_by_org = {p.organisation_id: to_member(p) for p in reps}
@@ -481,8 +483,10 @@ async def import_members(
             session.add(person)
             people[row.slack_user_id] = person
             report.people_created += 1
-        elif (person.name, person.organisation_id, person.active) != (row.name, org.id, True):
-            person.name, person.organisation_id, person.active = row.name, org.id, True
+        elif (person.name, person.organisation_id) != (row.name, org.id):
+            # `active` is left as it is: it follows Slack (bot.services.departures), and the file
+            # naming a deactivated person, as it must to move their vote, does not bring them back.
+            person.name, person.organisation_id = row.name, org.id
             report.people_updated += 1
         _apply_roles(person, row, org.id, today)
     await session.flush()
