@@ -1,5 +1,7 @@
 """People in the workspace changing: `user_change` / `user_profile_changed` (a new language or
-time zone, taken at once rather than at the periodic refresh)."""
+time zone, taken at once rather than at the periodic refresh; a deactivation, which takes the
+person out of the directory's counts and tells whoever must fill their vote or seat; a
+reactivation, which restores them)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import prefs
+from bot.blocks.people import departure_notice
+from bot.i18n import Translator
+from bot.sender import deliver_due
+from bot.services import departures, prefs, terms
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import take_turn
@@ -50,10 +55,32 @@ async def on_user_change(ack: Any, event: dict[str, Any], client: AsyncWebClient
         return
     deps = nls.deps
     user = await _with_profile(client, user, deps.settings.slack_timeout)
+    if user.get("deleted") is True:
+        await _departed(nls, client, user["id"])
+        return
     async with deps.db.transaction() as session:
+        returned = await departures.mark_returned(session, user["id"], now=deps.now())
         changed = await prefs.note_profile_change(
             session, user["id"], locale=user.get("locale"), tz=user.get("tz"), now=deps.now()
         )
-    if changed:
+    if changed or returned:
         await refresh_homes(deps, client, [user["id"]])
 
+
+def _render(notice: terms.Notice) -> tuple[str, list[dict[str, Any]]]:
+    reply = departure_notice(notice.subject, Translator(notice.locale))
+    return reply.text, reply.blocks_dicts()
+
+
+async def _departed(nls: Ctx, client: AsyncWebClient, user_id: str) -> None:
+    """Mark them inactive and, if a vote or seat is left empty, tell who must fill it: recorded
+    in the same transaction, delivered after it (what fails is retried by the sweeper)."""
+    deps, now = nls.deps, nls.deps.now()
+    async with deps.db.transaction() as session:
+        departure = await departures.mark_departed(session, user_id, now=now)
+        if departure is None:
+            return
+        notices = await departures.notices_of(session, departure, now=now, default_locale=deps.settings.nls_locale)
+        keys = await terms.queue(session, notices, render=_render, now=now)
+    if keys:
+        await deliver_due(deps, client, keys=keys)

@@ -1,15 +1,30 @@
 """People changing in the workspace, over signed HTTP with the event bodies Slack sends
 (https://api.slack.com/events/user_change, /events/team_join): a new language or time zone is
-followed at once."""
+followed at once; a deactivated rep stops holding their organisation's vote, whoever must act is
+told, and a reactivation restores them."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.services import prefs
+from bot.services.members import import_members
 from bot.shell import payloads
-from tests.support.directory import REP_MONTREAL, load_directory
+from models import Person, RoleGrant
+from tests.support import directory
+from tests.support.directory import (
+    ADMIN,
+    REP_HALIFAX,
+    REP_MONTREAL,
+    REP_TORONTO,
+    STAFF_MONTREAL,
+    STAFF_TORONTO,
+    load_directory,
+)
+from tests.support.polls import NOW, open_poll
 from tests.support.slackbot import text_of
 
 HOME_FR, HOME_EN = "votre réseau aujourd'hui", "your network today"
@@ -93,3 +108,87 @@ async def test_a_profile_change_that_carries_its_locale_needs_no_lookup(bot, dep
     await bot.event(user_event("user_profile_changed", french))
     assert HOME_FR in text_of((await _homes(bot, REP_MONTREAL, 2))[-1].args["view"])
     assert len(bot.slack.calls_to("users.info")) == looked_up
+
+
+def _dms(bot, *users: str) -> list:
+    return [c for c in bot.slack.calls_to("chat.postMessage") if c.args["channel"] in users]
+
+
+async def _deactivate(bot, user: str, *, deleted: bool = True) -> None:
+    bot.slack.user_profiles[user] = {"id": user, "locale": "en-US", "tz": "America/Toronto", "deleted": deleted}
+    response = await bot.event(user_event("user_change", slack_user(user, deleted=deleted)))
+    assert response.status_code == 200
+
+
+async def test_a_rep_who_leaves_leaves_no_ghost_vote_and_whoever_must_act_is_told(bot, deps, clock):
+    clock.set(NOW)
+    await load_directory(deps)
+    bot.slack.user_profiles[STAFF_MONTREAL] = {"id": STAFF_MONTREAL, "locale": "fr-CA", "tz": "America/Montreal"}
+    poll = await open_poll(deps)
+    before = text_of(await bot.answer(STAFF_MONTREAL, f"vote {poll.id} 1"))
+    assert f"<@{REP_MONTREAL}>" in before  # "the vote is held by its representative"
+
+    await _deactivate(bot, REP_MONTREAL)
+    staff = await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == STAFF_MONTREAL)
+    admin = await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == ADMIN)
+    assert "Prochaine étape" in text_of(staff[0].args) and "nlsbot import members" in text_of(staff[0].args)
+    assert "Montréal PLI has no voting representative" in text_of(admin[0].args)
+    assert "nlsbot import members FILE.csv" in text_of(admin[0].args)
+    assert not _dms(bot, REP_MONTREAL, STAFF_TORONTO, REP_TORONTO)  # only its organisation and the Secretariat
+
+    after = text_of(await bot.answer(STAFF_MONTREAL, f"vote {poll.id} 1"))
+    assert "Montréal PLI n'en a pas" in after and f"<@{REP_MONTREAL}>" not in after
+    assert "not in the NLS member directory" in text_of(await bot.answer(REP_MONTREAL, f"vote {poll.id} 1"))
+
+    await _deactivate(bot, REP_MONTREAL)  # Slack sends the change again: nobody is told twice
+    await bot.event(payloads.app_home_opened(ADMIN))
+    await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == ADMIN)
+    assert len(_dms(bot, STAFF_MONTREAL, ADMIN)) == 2
+    async with deps.db.reader() as session:  # nothing deleted: the row and its vote are kept
+        person = (await session.execute(select(Person).where(Person.slack_user_id == REP_MONTREAL))).scalar_one()
+        grants = (await session.execute(select(RoleGrant.role).where(RoleGrant.person_id == person.id))).scalars()
+        assert not person.active and {g.value for g in grants} == {"rep", "staff"}
+
+
+async def test_a_reactivated_rep_votes_again(bot, deps, clock):
+    clock.set(NOW)
+    await load_directory(deps)
+    poll = await open_poll(deps)
+    await bot.event(payloads.app_home_opened(REP_MONTREAL))
+    await _homes(bot, REP_MONTREAL, 1)
+    await _deactivate(bot, REP_MONTREAL)
+    await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == ADMIN)
+    await _deactivate(bot, REP_MONTREAL, deleted=False)
+    await _homes(bot, REP_MONTREAL, 2)  # republished once they are back
+    answer = text_of(await bot.answer(REP_MONTREAL, f"vote {poll.id} 1"))
+    assert "Recorded" in answer and "Montréal PLI" in answer
+
+
+async def test_someone_who_held_nothing_leaves_quietly(bot, deps, clock):
+    """A staff member's departure changes no vote and no seat: nobody needs a message."""
+    await load_directory(deps)
+    await _deactivate(bot, STAFF_TORONTO)
+    await _deactivate(bot, REP_HALIFAX)  # a rep and a seat: told; proves the first was handled before it
+    await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == ADMIN)
+    seat = text_of(_dms(bot, ADMIN)[0].args)
+    assert "Halifax LIP" in seat and "Executive Committee seat" in seat and "--seat-changes" in seat
+    assert len(_dms(bot, ADMIN)) == 1
+
+
+async def test_the_next_step_the_message_gives_moves_the_vote_and_keeps_them_out(bot, deps, clock):
+    """Re-importing the file as the message says gives the vote to the new rep; the file naming
+    the departed person (as it must, to move their vote) does not bring them back."""
+    clock.set(NOW)
+    await load_directory(deps)
+    poll = await open_poll(deps)
+    await _deactivate(bot, REP_MONTREAL)
+    await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == ADMIN)
+    moved = {REP_MONTREAL: "staff", STAFF_MONTREAL: "rep;staff"}
+    lines = [(*row[:5], moved.get(row[3], row[5]), *row[6:]) for row in directory.ROWS]
+    columns = ("org", "kind", "province", "slack_user_id", "name", "roles", "term_ends")
+    async with deps.db.transaction() as session:
+        await import_members(
+            session, [(n, dict(zip(columns, r, strict=True))) for n, r in enumerate(lines, 2)], today=NOW.date()
+        )
+    assert "Recorded" in text_of(await bot.answer(STAFF_MONTREAL, f"vote {poll.id} 1"))
+    assert "not in the NLS member directory" in text_of(await bot.answer(REP_MONTREAL, "whois"))

@@ -1,0 +1,27 @@
+"""Messages about people coming and going: what the directory does when someone is deactivated
+in Slack, and what to do next."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block
+
+from bot.blocks.common import Reply, escape, header, mrkdwn
+from bot.i18n import Translator
+from bot.services.departures import Departure
+
+
+def departure_notice(departure: Departure, t: Translator) -> Reply:
+    """To the organisation's staff and the Secretariat's admins: who left, the vote or seat now
+    empty, and the command that fills it (#19's hand-over will make it one button)."""
+    name = escape(departure.name)
+    blocks: list[Block] = [
+        header(t("people.departure.text", name=departure.name)),
+        mrkdwn(t("people.departure.deactivated", user=departure.slack_user_id, name=name)),
+    ]
+    if departure.vote_of is not None:
+        blocks.append(mrkdwn(t("people.departure.vote", org=escape(departure.vote_of))))
+        blocks.append(mrkdwn(t("people.departure.next_vote", name=name)))
+    if departure.seat_of is not None:
+        blocks.append(mrkdwn(t("people.departure.seat", org=escape(departure.seat_of))))
+        blocks.append(mrkdwn(t("people.departure.next_seat", name=name)))
+    return Reply(text=t("people.departure.text", name=departure.name), blocks=blocks)
