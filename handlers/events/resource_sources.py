@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import resource_sources as blocks
 from bot.blocks.resources import values_from_message
+from bot.event_subscriptions import in_channels
 from bot.i18n import Translator
 from bot.sender import deliver_due
 from bot.services import outbox, prefs, resource_sources
@@ -25,8 +26,11 @@ from handlers.support import take_turn
 
 
 def register(app: AsyncApp) -> None:
-    app.event({"type": "message", "subtype": "message_changed"})(on_message_changed)
-    app.event({"type": "message", "subtype": "message_deleted"})(on_message_deleted)
+    # Channels and private channels the bot is in: where "Save as NLS resource" is used. Not DMs
+    # or group DMs, whose messages the bot need not read (message.im is for questions to it).
+    where = [in_channels("channel", "group")]
+    app.event({"type": "message", "subtype": "message_changed"}, matchers=where)(on_message_changed)
+    app.event({"type": "message", "subtype": "message_deleted"}, matchers=where)(on_message_deleted)
 
 
 async def on_message_changed(ack: Any, event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:

@@ -47,5 +47,10 @@ def test_every_handled_command_and_shortcut_is_declared():
 def test_events_and_scopes_are_least_privilege():
     m = manifest()
     scopes = set(m["oauth_config"]["scopes"]["bot"])
-    assert not scopes & {"channels:history", "users:read.email", "admin", "chat:write.customize"}
+    assert not scopes & {"users:read.email", "admin", "chat:write.customize"}
+    # reading a kind of conversation's messages only where a listener needs its events (#25: the
+    # edits and deletions of messages saved as resources)
+    events = set(m["settings"]["event_subscriptions"]["bot_events"])
+    for kind in ("channels", "groups", "im", "mpim"):
+        assert (f"{kind}:history" in scopes) == (f"message.{kind}" in events), kind
     # the events: exactly those the listeners handle (test_event_subscriptions)
