@@ -4,11 +4,14 @@ any listener whose change affects what someone's Home shows (a vote cast, an ite
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.common import Reply
 from bot.blocks.home import home_view, welcome_reply
 from bot.deps import Deps
+from bot.errors import Mentions
 from bot.i18n import Translator
 from bot.sender import deliver_due
 from bot.services import members, outbox, prefs
@@ -43,9 +46,16 @@ async def refresh_homes(deps: Deps, client: AsyncWebClient, user_ids: list[str])
             log.warning("home refresh failed", exc_info=True)
 
 
-async def welcome_if_first(deps: Deps, client: AsyncWebClient, user_id: str, t: Translator) -> bool:
-    """Send the welcome DM the first time someone opens the Home or writes to the bot (once,
-    whoever races: the send is keyed in the ledger)."""
+async def welcome_if_first(
+    deps: Deps,
+    client: AsyncWebClient,
+    user_id: str,
+    t: Translator,
+    reply_for: Callable[[Translator, Mentions | None], Reply] = welcome_reply,
+) -> bool:
+    """Send the welcome DM the first time someone opens the Home or writes to the bot, or joins
+    the workspace (`reply_for`: that greeting's wording) — once, whoever races: the send is keyed
+    in the ledger, so a newcomer greeted on joining is not welcomed again on opening the Home."""
     now = deps.now()
     key = f"welcome:{user_id}"
     async with deps.db.transaction() as session:
@@ -53,7 +63,7 @@ async def welcome_if_first(deps: Deps, client: AsyncWebClient, user_id: str, t: 
             return False
         member = await members.get_member(session, user_id)
         contacts = None if member else await members.directory_contacts(session)
-        reply = welcome_reply(t, contacts)
+        reply = reply_for(t, contacts)
         await outbox.enqueue(session, key=key, channel=user_id, text=reply.text, blocks=reply.blocks_dicts(), now=now)
     await deliver_due(deps, client, keys=[key])
     return True

@@ -1,11 +1,12 @@
-"""Messages about people coming and going: what the directory does when someone is deactivated
-in Slack, and what to do next."""
+"""Messages about people coming and going: the greeting of someone who joins the workspace, and
+what the directory does when someone is deactivated in Slack, and what to do next."""
 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.common import Reply, escape, header, mrkdwn
+from bot.errors import Mentions
 from bot.i18n import Translator
 from bot.services.departures import Departure
 
@@ -25,3 +26,15 @@ def departure_notice(departure: Departure, t: Translator) -> Reply:
         blocks.append(mrkdwn(t("people.departure.seat", org=escape(departure.seat_of))))
         blocks.append(mrkdwn(t("people.departure.next_seat", name=name)))
     return Reply(text=t("people.departure.text", name=departure.name), blocks=blocks)
+
+
+def greeting(t: Translator, contacts: Mentions | None) -> Reply:
+    """To someone who has just joined the workspace, in their language: what the bot is, and (as
+    long as the directory does not list them) that being a member goes through the directory and
+    whom to ask — a colleague of their organisation who is in it, or the Secretariat."""
+    blocks: list[Block] = [header(t("people.greeting.text")), mrkdwn(t("people.greeting.body"))]
+    if contacts is not None:
+        key = "people.greeting.join" if contacts else "people.greeting.join_secretariat"
+        blocks.append(mrkdwn(t(key, contacts=contacts)))
+    blocks.append(mrkdwn(t("people.greeting.language")))
+    return Reply(text=t("people.greeting.text"), blocks=blocks)

@@ -1,7 +1,8 @@
-"""People in the workspace changing: `user_change` / `user_profile_changed` (a new language or
-time zone, taken at once rather than at the periodic refresh; a deactivation, which takes the
-person out of the directory's counts and tells whoever must fill their vote or seat; a
-reactivation, which restores them)."""
+"""People joining and changing in the workspace: `team_join` (a newcomer is greeted once, in
+their language, and told how to get into the directory); `user_change` / `user_profile_changed`
+(a new language or time zone, taken at once rather than at the periodic refresh; a deactivation,
+which takes the person out of the directory's counts and tells whoever must fill their vote or
+seat; a reactivation, which restores them)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.people import departure_notice
+from bot.blocks.people import departure_notice, greeting
 from bot.i18n import Translator
 from bot.sender import deliver_due
 from bot.services import departures, prefs, terms
 from handlers.context import Ctx
-from handlers.home import refresh_homes
+from handlers.home import refresh_homes, welcome_if_first
 from handlers.support import take_turn
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 def register(app: AsyncApp) -> None:
     app.event("user_change")(on_user_change)
     app.event("user_profile_changed")(on_user_change)
+    app.event("team_join")(on_team_join)
 
 
 def _user_of(event: dict[str, Any]) -> dict[str, Any] | None:
@@ -84,3 +86,15 @@ async def _departed(nls: Ctx, client: AsyncWebClient, user_id: str) -> None:
         keys = await terms.queue(session, notices, render=_render, now=now)
     if keys:
         await deliver_due(deps, client, keys=keys)
+
+
+async def on_team_join(ack: Any, event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
+    """The greeting is the one-time welcome (recorded once, whoever races: a later Home or DM does
+    not repeat it) in the language of the person's Slack, which the request's first contact has
+    just fetched (bot.app). Joining the workspace is not joining the directory: nothing else
+    changes until the directory lists them."""
+    await take_turn(ack)
+    user = _user_of(event)
+    if user is None or user.get("is_bot") or user.get("deleted"):
+        return
+    await welcome_if_first(nls.deps, client, user["id"], nls.t, reply_for=greeting)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.services import prefs
+from bot.services import members, prefs
 from bot.services.members import import_members
 from bot.shell import payloads
 from models import Person, RoleGrant
@@ -192,3 +192,34 @@ async def test_the_next_step_the_message_gives_moves_the_vote_and_keeps_them_out
         )
     assert "Recorded" in text_of(await bot.answer(STAFF_MONTREAL, f"vote {poll.id} 1"))
     assert "not in the NLS member directory" in text_of(await bot.answer(REP_MONTREAL, "whois"))
+
+
+async def test_someone_who_joins_is_greeted_once_in_their_language_and_told_whom_to_ask(bot, deps):
+    await load_directory(deps)
+    newcomer = "UNEWCOMER"
+    bot.slack.user_profiles[newcomer] = {
+        "id": newcomer,
+        "name": "newcomer",
+        "locale": "fr-CA",
+        "tz": "America/Montreal",
+    }
+    assert (await bot.event(user_event("team_join", slack_user(newcomer)))).status_code == 200
+    greeting = text_of((await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == newcomer))[0].args)
+    assert "Bienvenue dans le Slack du Réseau national" in greeting and "Welcome" not in greeting
+    assert f"<@{ADMIN}>" in greeting and "répertoire des membres" in greeting
+
+    await bot.event(user_event("team_join", slack_user(newcomer)))  # delivered again
+    await bot.event(payloads.app_home_opened(newcomer))  # and their first Home: no second welcome
+    home = (await _homes(bot, newcomer, 1))[0].args["view"]
+    assert "pas encore au répertoire" in text_of(home)  # a stranger's Home: not treated as a member
+    assert len(_dms(bot, newcomer)) == 1
+    async with deps.db.reader() as session:
+        assert await members.get_member(session, newcomer) is None
+
+
+async def test_a_bot_that_joins_is_not_greeted(bot, deps):
+    await load_directory(deps)
+    await bot.event(user_event("team_join", slack_user("UBOTUSER1", is_bot=True)))
+    await bot.event(user_event("team_join", slack_user("UPERSON01")))
+    await bot.slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == "UPERSON01")
+    assert not _dms(bot, "UBOTUSER1")
