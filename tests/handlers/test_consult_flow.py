@@ -219,6 +219,7 @@ async def test_answering_rules_one_response_per_organisation_from_its_people_onl
     await load_network(deps, 3)
     bot.slack.channel_members["CFEW"] = [rep(1)]
     await start_consultation(bot, LEAD, {**FORM, ids.CONSULT_AUDIENCE: "channel", ids.CONSULT_CHANNEL: "CFEW"})
+    await bot.slack.wait_for("chat.postMessage")  # the invitation is sent after the acknowledgement
     message = invitation(bot, rep(1))
     # organisation 2 and the lead's were not asked; a stranger answers for no organisation
     refusals = [(rep(2), "was not asked"), (LEAD, "was not asked"), (STRANGER, "answered by a member organisation")]
