@@ -20,7 +20,7 @@ from bot.services import ballot_seal, polls
 from bot.services.ballot_seal import BallotKeyMissing, BallotKeys, BallotUnreadable
 from bot.services.members import get_member
 from bot.settings import SettingsError
-from jobs import JobEnv
+from jobs import JobEnv, housekeeping
 from jobs.polls import close_polls
 from models.polls import PollReceipt, PollSealedBallot, PollSecretBallot, PollStatus
 from tests.support.polls import NOW, load_network, open_poll, rep_id, vote
@@ -218,9 +218,17 @@ async def test_after_a_close_no_sealed_ballot_is_left_in_the_database_files(deps
         files = b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
         assert not [b for b in blobs if b[-16:] in files]  # not even a ciphertext's tag
     else:
-        async with deps.db.reader() as session:
-            size = (await session.execute(text("SELECT pg_relation_size('poll_sealed_ballots')"))).scalar_one()
-        assert size == 0  # rewritten empty: no dead tuple of a sealed ballot remains in its pages
+        # Rewritten empty: no dead tuple of a sealed ballot remains in its pages. On a busy server a
+        # snapshot older than the close (here: an autoanalyze, say) can keep them past the close's
+        # VACUUM FULL; the hourly housekeeping run compacts again, and that must empty it.
+        for _ in range(100):
+            async with deps.db.reader() as session:
+                size = (await session.execute(text("SELECT pg_relation_size('poll_sealed_ballots')"))).scalar_one()
+            if size == 0:
+                break
+            await housekeeping.run(env, poll.closes_at + timedelta(hours=1))
+            await asyncio.sleep(0.1)
+        assert size == 0
 
 
 @pytest.mark.parametrize("tamper", ["lose one", "copy one"])
