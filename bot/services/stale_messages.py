@@ -4,8 +4,8 @@ its bot token revoked): judged by the ledger key's occasion, at reinstall.
 A key names its occasion (`bot.services.outbox`), so the rule is per kind: a poll reminder is
 stale once its poll closed or its deadline passed (nobody can vote any more); an owner's "due in
 a week" or "due tomorrow" once the due date went by, and any owner's reminder once the item is
-done or cancelled; a lead's weekly digest once a newer week began; the monthly network update
-once its month ended. Everything else (a DM telling someone what changed, an invitation) still
+done or cancelled; a consultation's invitation or reminder once it closed or its deadline passed;
+a lead's weekly digest once a newer week began; the monthly network update once its month ended. Everything else (a DM telling someone what changed, an invitation) still
 says something true, and goes out late rather than never.
 """
 
@@ -19,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.digest import DIGEST_PREFIX, NETWORK_PREFIX, REMINDER_PREFIX
 from bot.services.sql import chunks
+from models.feedback import Consultation, ConsultationStatus
 from models.plans import OPEN_STATUSES, ActionItem
 from models.polls import Poll, PollStatus
 
 POLL_REMINDER_PREFIX = "poll-reminder"  # bot.services.polls.reminder_key
+CONSULT_PREFIXES = ("consult-invite", "consult-reminder")  # bot.services.consultations
 BEFORE_DUE = ("week-before", "day-before")  # owners' reminder kinds that a passed due date belies
 
 
@@ -56,6 +58,26 @@ async def _poll_reminders(
         status, closes = polls.get(int(poll_id) if poll_id.isdigit() else -1, (None, None))
         if status is not PollStatus.OPEN or closes is None or closes <= now:
             found[message_id] = "the poll is closed"
+    return found
+
+
+async def _consultation_asks(
+    session: AsyncSession, fields: Mapping[int, list[str]], now: datetime, today: date
+) -> dict[int, str]:
+    """An invitation or a reminder to answer asks for something nobody can do once it closed."""
+    open_until: dict[int, datetime] = {}
+    for chunk in chunks(_ids(fields)):
+        rows = await session.execute(
+            select(Consultation.id, Consultation.deadline).where(
+                Consultation.id.in_(chunk), Consultation.status == ConsultationStatus.OPEN
+            )
+        )
+        open_until.update((consultation_id, deadline) for consultation_id, deadline in rows.all())
+    found = {}
+    for message_id, (consultation_id, *_) in fields.items():
+        deadline = open_until.get(int(consultation_id) if consultation_id.isdigit() else -1)
+        if deadline is None or deadline <= now:
+            found[message_id] = "the consultation is closed"
     return found
 
 
@@ -109,6 +131,7 @@ def _day(text: str) -> date | None:
 Judge = Callable[[AsyncSession, Mapping[int, list[str]], datetime, date], Awaitable[dict[int, str]]]
 _JUDGES: dict[str, Judge] = {
     POLL_REMINDER_PREFIX: _poll_reminders,
+    **dict.fromkeys(CONSULT_PREFIXES, _consultation_asks),
     REMINDER_PREFIX: _owner_reminders,
     DIGEST_PREFIX: _lead_digests,
     NETWORK_PREFIX: _network_updates,

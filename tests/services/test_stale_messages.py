@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from bot.services import stale_messages
 from bot.services.digest import Occasion, digest_key, network_key, reminder_key
+from models.feedback import Audience, Consultation, ConsultationStatus
 from models.plans import ItemStatus
 from tests.support.directory import LEAD, REP_TORONTO, load_directory
 from tests.support.plans import action, add_actions, load_plan
@@ -47,3 +48,24 @@ async def test_each_kind_of_parked_message_is_judged_by_its_occasion(deps):
         stale = await stale_messages.stale(session, parked, now=NOW, today=TODAY)
     assert sorted(stale) == [1, 4, 5, 7], stale
     assert stale[4] == "the action item is closed" and stale[1] == "the action item is past its due date"
+
+
+async def test_a_consultations_invitation_or_reminder_is_stale_once_it_closed(deps):
+    async with deps.db.transaction() as session:
+        for title, status, deadline in (
+            ("open", ConsultationStatus.OPEN, datetime(2026, 4, 1, tzinfo=UTC)),
+            ("closed", ConsultationStatus.CLOSED, datetime(2026, 4, 1, tzinfo=UTC)),
+            ("past its deadline", ConsultationStatus.OPEN, datetime(2026, 3, 24, tzinfo=UTC)),
+        ):
+            session.add(Consultation(title=title, status=status, audience=Audience.REPS, deadline=deadline,
+                                     created_by=LEAD, created_at=NOW))  # fmt: skip
+    parked = {
+        1: f"consult-invite:1:{REP_TORONTO}",
+        2: f"consult-reminder:1:3d:{REP_TORONTO}",
+        3: f"consult-invite:2:{REP_TORONTO}",
+        4: f"consult-reminder:3:1d:{REP_TORONTO}",
+        5: f"consult-invite:99:{REP_TORONTO}",  # no such consultation
+    }
+    async with deps.db.reader() as session:
+        stale = await stale_messages.stale(session, parked, now=NOW, today=TODAY)
+    assert sorted(stale) == [3, 4, 5] and set(stale.values()) == {"the consultation is closed"}
