@@ -5,7 +5,9 @@ A key names its occasion (`bot.services.outbox`), so the rule is per kind: a pol
 stale once its poll closed or its deadline passed (nobody can vote any more); an owner's "due in
 a week" or "due tomorrow" once the due date went by, and any owner's reminder once the item is
 done or cancelled; a consultation's invitation or reminder once it closed or its deadline passed;
-a lead's weekly digest once a newer week began; the monthly network update once its month ended. Everything else (a DM telling someone what changed, an invitation) still
+a nominee's request to accept once the round stopped taking nominations; a term-end warning once
+the term ended; a lead's weekly digest once a newer week began; the monthly network update once
+its month ended. Everything else (a DM telling someone what changed, an invitation) still
 says something true, and goes out late rather than never.
 """
 
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.digest import DIGEST_PREFIX, NETWORK_PREFIX, REMINDER_PREFIX
 from bot.services.sql import chunks
 from models.feedback import Consultation, ConsultationStatus
+from models.nominations import Nomination, NominationRound, RoundStatus
 from models.plans import OPEN_STATUSES, ActionItem
 from models.polls import Poll, PollStatus
 
@@ -81,6 +84,38 @@ async def _consultation_asks(
     return found
 
 
+async def _nomination_asks(
+    session: AsyncSession, fields: Mapping[int, list[str]], now: datetime, today: date
+) -> dict[int, str]:
+    """"Will you accept?" means nothing once the round stopped taking nominations; the other
+    nomination notices (accepted, declined, withdrawn) still tell what happened."""
+    asks = {message_id: rest for message_id, rest in fields.items() if rest[1:2] == ["ask"]}
+    taking: set[int] = set()
+    for chunk in chunks(_ids(asks)):
+        rows = await session.execute(
+            select(Nomination.id)
+            .join(NominationRound, NominationRound.id == Nomination.round_id)
+            .where(Nomination.id.in_(chunk), NominationRound.status == RoundStatus.OPEN)
+        )
+        taking.update(rows.scalars())
+    return {
+        message_id: "the round no longer takes nominations"
+        for message_id, (nomination_id, *_) in asks.items()
+        if not (nomination_id.isdigit() and int(nomination_id) in taking)
+    }
+
+
+async def _term_warnings(
+    session: AsyncSession, fields: Mapping[int, list[str]], now: datetime, today: date
+) -> dict[int, str]:
+    """"Your term ends in 30 days", sent after it ended, is not true any more."""
+    return {
+        message_id: "the term has ended"
+        for message_id, rest in fields.items()
+        if (day := _day(rest[1] if len(rest) > 1 else "")) is not None and day < today
+    }
+
+
 async def _owner_reminders(
     session: AsyncSession, fields: Mapping[int, list[str]], now: datetime, today: date
 ) -> dict[int, str]:
@@ -132,6 +167,8 @@ Judge = Callable[[AsyncSession, Mapping[int, list[str]], datetime, date], Awaita
 _JUDGES: dict[str, Judge] = {
     POLL_REMINDER_PREFIX: _poll_reminders,
     **dict.fromkeys(CONSULT_PREFIXES, _consultation_asks),
+    "nomination": _nomination_asks,  # bot.services.nominations: nomination:{id}:{occasion}
+    "exec-term": _term_warnings,  # bot.services.terms: exec-term:{org}:{term_end}:{stage}d:{user}
     REMINDER_PREFIX: _owner_reminders,
     DIGEST_PREFIX: _lead_digests,
     NETWORK_PREFIX: _network_updates,

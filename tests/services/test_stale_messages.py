@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import update
+
 from bot.services import stale_messages
 from bot.services.digest import Occasion, digest_key, network_key, reminder_key
 from models.feedback import Audience, Consultation, ConsultationStatus
+from models.nominations import NominationRound, RoundStatus
 from models.plans import ItemStatus
 from tests.support.directory import LEAD, REP_TORONTO, load_directory
+from tests.support.nominations import load_orgs, nominate, open_round
 from tests.support.plans import action, add_actions, load_plan
+from tests.support.polls import rep_id
 
 TODAY = date(2026, 3, 25)
 NOW = datetime(2026, 3, 25, 15, 0, tzinfo=UTC)
@@ -69,3 +74,22 @@ async def test_a_consultations_invitation_or_reminder_is_stale_once_it_closed(de
     async with deps.db.reader() as session:
         stale = await stale_messages.stale(session, parked, now=NOW, today=TODAY)
     assert sorted(stale) == [3, 4, 5] and set(stale.values()) == {"the consultation is closed"}
+
+
+async def test_a_request_to_accept_is_stale_once_the_round_closed_and_a_term_warning_once_the_term_ended(deps):
+    await load_orgs(deps, 2)
+    round_ = await open_round(deps)
+    nomination = await nominate(deps, round_.id, rep_id(0), rep_id(1))
+    parked = {
+        1: f"nomination:{nomination.id}:ask",  # the round still takes nominations
+        2: f"nomination:{nomination.id}:accepted",  # what happened: still true
+        3: f"exec-term:1:{date(2026, 3, 31)}:30d:{REP_TORONTO}",  # the term has not ended yet
+        4: f"exec-term:1:{date(2026, 3, 1)}:30d:{REP_TORONTO}",  # it has
+    }
+    async with deps.db.reader() as session:
+        before = await stale_messages.stale(session, parked, now=NOW, today=TODAY)
+    async with deps.db.transaction() as session:
+        await session.execute(update(NominationRound).values(status=RoundStatus.VOTING))
+        after = await stale_messages.stale(session, parked, now=NOW, today=TODAY)
+    assert sorted(before) == [4] and before[4] == "the term has ended"
+    assert sorted(after) == [1, 4] and after[1] == "the round no longer takes nominations"
