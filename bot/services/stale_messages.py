@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,16 +50,28 @@ def _ids(fields: Mapping[int, list[str]]) -> list[int]:
     return sorted({int(f[0]) for f in fields.values() if f and f[0].isdigit()})
 
 
+def _id_of(field: str) -> int:
+    return int(field) if field.isdigit() else -1
+
+
+async def _rows_by_id(
+    session: AsyncSession, id_column: Any, columns: tuple[Any, ...], ids: list[int], *where: Any
+) -> dict[int, tuple[Any, ...]]:
+    """The rows of `ids` (in chunks, under the drivers' parameter limits): id -> the other columns."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for chunk in chunks(ids):
+        rows = await session.execute(select(id_column, *columns).where(id_column.in_(chunk), *where))
+        found.update((row[0], tuple(row[1:])) for row in rows.all())
+    return found
+
+
 async def _poll_reminders(
     session: AsyncSession, fields: Mapping[int, list[str]], now: datetime, today: date
 ) -> dict[int, str]:
-    polls: dict[int, tuple[PollStatus, datetime]] = {}
-    for chunk in chunks(_ids(fields)):
-        rows = await session.execute(select(Poll.id, Poll.status, Poll.closes_at).where(Poll.id.in_(chunk)))
-        polls.update((poll_id, (status, closes)) for poll_id, status, closes in rows.all())
+    polls = await _rows_by_id(session, Poll.id, (Poll.status, Poll.closes_at), _ids(fields))
     found = {}
     for message_id, (poll_id, *_) in fields.items():
-        status, closes = polls.get(int(poll_id) if poll_id.isdigit() else -1, (None, None))
+        status, closes = polls.get(_id_of(poll_id), (None, None))
         if status is not PollStatus.OPEN or closes is None or closes <= now:
             found[message_id] = "the poll is closed"
     return found
@@ -68,20 +81,14 @@ async def _consultation_asks(
     session: AsyncSession, fields: Mapping[int, list[str]], now: datetime, today: date
 ) -> dict[int, str]:
     """An invitation or a reminder to answer asks for something nobody can do once it closed."""
-    open_until: dict[int, datetime] = {}
-    for chunk in chunks(_ids(fields)):
-        rows = await session.execute(
-            select(Consultation.id, Consultation.deadline).where(
-                Consultation.id.in_(chunk), Consultation.status == ConsultationStatus.OPEN
-            )
-        )
-        open_until.update((consultation_id, deadline) for consultation_id, deadline in rows.all())
-    found = {}
-    for message_id, (consultation_id, *_) in fields.items():
-        deadline = open_until.get(int(consultation_id) if consultation_id.isdigit() else -1)
-        if deadline is None or deadline <= now:
-            found[message_id] = "the consultation is closed"
-    return found
+    open_until = await _rows_by_id(
+        session, Consultation.id, (Consultation.deadline,), _ids(fields), Consultation.status == ConsultationStatus.OPEN
+    )
+    return {
+        message_id: "the consultation is closed"
+        for message_id, (consultation_id, *_) in fields.items()
+        if (deadline := open_until.get(_id_of(consultation_id))) is None or deadline[0] <= now
+    }
 
 
 async def _nomination_asks(
@@ -90,18 +97,14 @@ async def _nomination_asks(
     """"Will you accept?" means nothing once the round stopped taking nominations; the other
     nomination notices (accepted, declined, withdrawn) still tell what happened."""
     asks = {message_id: rest for message_id, rest in fields.items() if rest[1:2] == ["ask"]}
-    taking: set[int] = set()
-    for chunk in chunks(_ids(asks)):
-        rows = await session.execute(
-            select(Nomination.id)
-            .join(NominationRound, NominationRound.id == Nomination.round_id)
-            .where(Nomination.id.in_(chunk), NominationRound.status == RoundStatus.OPEN)
-        )
-        taking.update(rows.scalars())
+    taking = await _rows_by_id(
+        session, Nomination.id, (), _ids(asks),
+        NominationRound.id == Nomination.round_id, NominationRound.status == RoundStatus.OPEN,
+    )  # fmt: skip
     return {
         message_id: "the round no longer takes nominations"
         for message_id, (nomination_id, *_) in asks.items()
-        if not (nomination_id.isdigit() and int(nomination_id) in taking)
+        if _id_of(nomination_id) not in taking
     }
 
 
@@ -119,17 +122,12 @@ async def _term_warnings(
 async def _owner_reminders(
     session: AsyncSession, fields: Mapping[int, list[str]], now: datetime, today: date
 ) -> dict[int, str]:
-    items: dict[int, tuple[bool, date]] = {}
-    for chunk in chunks(_ids(fields)):
-        rows = await session.execute(
-            select(ActionItem.id, ActionItem.status, ActionItem.due_date).where(ActionItem.id.in_(chunk))
-        )
-        items.update((item_id, (status in OPEN_STATUSES, due)) for item_id, status, due in rows.all())
+    items = await _rows_by_id(session, ActionItem.id, (ActionItem.status, ActionItem.due_date), _ids(fields))
     found = {}
     for message_id, (item_id, *rest) in fields.items():
-        is_open, due = items.get(int(item_id) if item_id.isdigit() else -1, (False, None))
+        status, due = items.get(_id_of(item_id), (None, None))
         kind = rest[1] if len(rest) > 1 else ""
-        if not is_open or due is None:
+        if status not in OPEN_STATUSES or due is None:
             found[message_id] = "the action item is closed"
         elif kind in BEFORE_DUE and due < today:
             found[message_id] = "the action item is past its due date"
