@@ -36,7 +36,7 @@ from bot.services import prefs, requester
 from bot.services.deliveries import KEY_LENGTH as DELIVERY_KEY_LENGTH
 from bot.slackhttp import PooledRespond
 from handlers.context import Ctx
-from handlers.support import tell
+from handlers.support import fetch_profile, tell
 
 log = logging.getLogger(__name__)
 LOCAL_TOKEN = "xoxb-local-shell"
@@ -99,7 +99,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         ctx, stale, first_contact = loaded
         profile = None
         if first_contact and ctx.user_id:  # answer a newcomer in their language from the first word
-            profile = await _fetch_profile(req.context.client, ctx.user_id, seconds=FIRST_CONTACT_SECONDS)
+            profile = await fetch_profile(req.context.client, ctx.user_id, seconds=FIRST_CONTACT_SECONDS)
             if profile is not None:
                 language = resolve_locale(None, profile.get("locale"), deps.settings.nls_locale)
                 ctx = dataclasses.replace(ctx, t=Translator(language))
@@ -250,24 +250,13 @@ async def _open_request(deps: Deps, replay_key: str | None, user_id: str | None)
     return ctx, bool(user_id) and prefs.profile_is_stale(pref, deps.now()), bool(user_id) and first_contact
 
 
-async def _fetch_profile(client: AsyncWebClient, user_id: str, *, seconds: float) -> dict[str, Any] | None:
-    """The person's Slack profile (locale, time zone), or None if Slack does not give it in time."""
-    try:
-        async with asyncio.timeout(seconds):
-            answer = await client.users_info(user=user_id, include_locale=True)
-        return dict(answer.get("user") or {})
-    except Exception:
-        log.info("profile fetch failed for a user", exc_info=True)
-        return None
-
-
 async def _refresh_profile(
     deps: Deps, client: AsyncWebClient, user_id: str, fetched: dict[str, Any] | None = None
 ) -> None:
     """Cache the person's Slack locale and time zone (used for language and reminder hours).
     Runs after the acknowledgement (with the profile fetched before it, on first contact);
     a failure only means we try again next time."""
-    user = fetched if fetched is not None else await _fetch_profile(client, user_id, seconds=deps.settings.slack_timeout)
+    user = fetched if fetched is not None else await fetch_profile(client, user_id, seconds=deps.settings.slack_timeout)
     if user is None:
         return
     try:

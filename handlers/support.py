@@ -3,6 +3,7 @@ turning domain errors into messages (ephemeral text, or inline modal errors)."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -128,3 +129,15 @@ def form_values(view: Mapping[str, Any]) -> dict[str, Any]:
     """block_id → value for every input of a submitted view (one element per input block)."""
     values = (view.get("state") or {}).get("values") or {}
     return {block_id: state_value(next(iter(actions.values()), {})) for block_id, actions in values.items()}
+
+
+async def fetch_profile(client: AsyncWebClient, user_id: str, *, seconds: float) -> dict[str, Any] | None:
+    """A person's Slack profile with their locale (`users.info`), or None if Slack does not give it
+    within `seconds`: every caller can go on without it (the cached profile, the default language)."""
+    try:
+        async with asyncio.timeout(seconds):
+            answer = await client.users_info(user=user_id, include_locale=True)
+        return dict(answer.get("user") or {})
+    except Exception:
+        log.info("profile fetch failed for a user", exc_info=True)
+        return None

@@ -6,7 +6,6 @@ seat; a reactivation, which restores them)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -19,7 +18,7 @@ from bot.sender import deliver_due
 from bot.services import departures, prefs, terms
 from handlers.context import Ctx
 from handlers.home import refresh_homes, welcome_if_first
-from handlers.support import take_turn
+from handlers.support import fetch_profile, take_turn
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +40,7 @@ async def _with_profile(client: AsyncWebClient, user: dict[str, Any], seconds: f
     sends the locale only to who asks for it). Slack not answering leaves what the event said."""
     if user.get("locale") and user.get("tz"):
         return user
-    try:
-        async with asyncio.timeout(seconds):
-            answer = await client.users_info(user=user["id"], include_locale=True)
-    except Exception:
-        log.info("profile fetch after a user_change failed", exc_info=True)
-        return user
-    return {**user, **dict(answer.get("user") or {})}
+    return {**user, **(await fetch_profile(client, user["id"], seconds=seconds) or {})}
 
 
 async def on_user_change(ack: Any, event: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
