@@ -13,7 +13,7 @@ import asyncio
 
 from aiohttp import web
 
-from bot.localslack.server import LocalSlack
+from bot.slack.localslack.server import LocalSlack
 
 
 def bench_routes(slack: LocalSlack) -> list[web.RouteDef]:

@@ -18,10 +18,10 @@ from sqlalchemy import event
 from bench.plans import NOW, seed
 from bench.search import generate, load, postgres_database
 from bot.app import web_client
-from bot.db import Database
 from bot.deps import Deps
-from bot.localslack.server import LocalSlack
-from bot.settings import Settings
+from bot.infra.db import Database
+from bot.infra.settings import Settings
+from bot.slack.localslack.server import LocalSlack
 from handlers.home import publish_home
 
 LEAD, OWNER = "ULEAD0000", "UOWN00000"

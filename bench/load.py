@@ -31,7 +31,7 @@ import aiohttp
 from bench.scenarios import Scenario, scenarios, seed
 from bot.shell import payloads
 
-SECRET = "be4c5eca1ab1e5ec2e7be4c5eca1ab1e"  # hexadecimal, as Slack makes them (bot.settings checks)
+SECRET = "be4c5eca1ab1e5ec2e7be4c5eca1ab1e"  # hexadecimal, as Slack makes them (bot.infra.settings checks)
 ROOT = Path(__file__).resolve().parents[1]
 LOG_DIR = Path(tempfile.gettempdir())
 

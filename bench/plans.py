@@ -31,11 +31,11 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.app import web_client
-from bot.db import Database
 from bot.deps import Deps
-from bot.localslack.server import LocalSlack
+from bot.infra.db import Database
+from bot.infra.settings import Settings
 from bot.services import members, plans
-from bot.settings import Settings
+from bot.slack.localslack.server import LocalSlack
 from jobs import JobEnv
 from jobs import plans as plan_jobs
 from models import OutboundMessage, SendStatus, UserPref

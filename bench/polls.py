@@ -36,16 +36,16 @@ import aiohttp
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bot.db import Database
-from bot.localslack.server import LocalSlack
+from bot.infra.db import Database
 from bot.services import polls
 from bot.services.ballot_seal import BallotKeys
 from bot.services.members import get_member, import_members
 from bot.shell import payloads
+from bot.slack.localslack.server import LocalSlack
 from models.polls import Electorate, PollKind, PollOpenBallot, PollReceipt, PollSealedBallot
 
 ROOT = Path(__file__).resolve().parents[1]
-SECRET = "be4c5eca1ab1e5ec2e7be4c5eca1ab1e"  # hexadecimal, as Slack makes them (bot.settings checks)
+SECRET = "be4c5eca1ab1e5ec2e7be4c5eca1ab1e"  # hexadecimal, as Slack makes them (bot.infra.settings checks)
 ADMIN = "UBENCHADM"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/nls_bench_polls"
 

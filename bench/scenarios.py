@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from bot.blocks import ids
 from bot.blocks.feedback import feedback_modal
-from bot.db import Database
 from bot.demo import load_demo
 from bot.deps import Deps
-from bot.i18n import Translator
+from bot.infra.db import Database
+from bot.infra.i18n import Translator
+from bot.infra.settings import Settings
 from bot.services import polls
 from bot.services.feedback import FormPlaces
-from bot.settings import Settings
 from bot.shell import payloads
 from bot.shell.forms import state_values
 from models import UserPref

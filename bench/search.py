@@ -31,7 +31,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
-from bot.db import Database
+from bot.infra.db import Database
 from bot.services import resources
 from bot.services.members import PROVINCES
 from models.resources import Resource, ResourceKind, ResourceLanguage, ResourceTag

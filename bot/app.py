@@ -26,15 +26,15 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import handlers
-from bot import claims, submissions
-from bot.admission import QueuedAck
 from bot.deps import Deps
-from bot.event_subscriptions import Listened, listened
-from bot.i18n import Translator, resolve_locale
-from bot.logs import note_request
+from bot.infra.i18n import Translator, resolve_locale
+from bot.infra.logs import note_request
 from bot.services import prefs, requester
 from bot.services.deliveries import KEY_LENGTH as DELIVERY_KEY_LENGTH
-from bot.slackhttp import PooledRespond
+from bot.slack.http_session import PooledRespond
+from bot.transport import claims, submissions
+from bot.transport.admission import QueuedAck
+from bot.transport.event_subscriptions import Listened, listened
 from handlers.context import Ctx
 from handlers.support import fetch_profile, tell
 
@@ -111,7 +111,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         response = await next()
         if stale and ctx.user_id:
             # In a context of its own: it is not the request's work (no acknowledgement deadline, and
-            # its write must not be taken for a modal's effect, bot.submissions).
+            # its write must not be taken for a modal's effect, bot.transport.submissions).
             task = asyncio.create_task(
                 _refresh_profile(deps, req.context.client, ctx.user_id, profile), context=contextvars.Context()
             )
@@ -155,7 +155,7 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
 
 
 class NlsApp(AsyncApp):
-    """Bolt's app, with each request's claims set up around its dispatch (bot.claims): HTTP, Socket
+    """Bolt's app, with each request's claims set up around its dispatch (bot.transport.claims): HTTP, Socket
     Mode and the shell all come through `async_dispatch`. Bolt runs global middleware before the
     listener, not around it, so only here is the answer of a modal submission in hand."""
 
@@ -166,7 +166,7 @@ class NlsApp(AsyncApp):
         self.listened: list[Listened] = []  # every event listener's reach, for the manifest check
 
     def event(self, event: Any, matchers: Any = None, middleware: Any = None) -> Any:
-        """Bolt's, recording what the listener hears (bot.event_subscriptions): wherever a listener
+        """Bolt's, recording what the listener hears (bot.transport.event_subscriptions): wherever a listener
         is registered, the manifest check sees it."""
         self.listened.append(listened(event, matchers))
         return super().event(event, matchers, middleware)
@@ -190,7 +190,7 @@ class NlsApp(AsyncApp):
 
     async def _submit_once(self, req: AsyncBoltRequest, claim: claims.Claim, key: str) -> BoltResponse:
         """A modal submission is applied once per view key, and a second Submit answered as the
-        first was (bot.submissions): from this process's memory, else an empty acknowledgement."""
+        first was (bot.transport.submissions): from this process's memory, else an empty acknowledgement."""
         turn = await self.answers.turn(key, wait_seconds=self.deps.settings.ack_budget)
         if turn.answer is not None:
             note_request(outcome="duplicate")
@@ -235,7 +235,7 @@ def _is_database_error(error: Exception) -> bool:
 async def _open_request(deps: Deps, replay_key: str | None, user_id: str | None) -> tuple[Ctx, bool, bool] | None:
     """Before every listener, in one statement: who is asking (directory entry and language) and
     whether this delivery was handled before (None then). The delivery is recorded just after,
-    in a batch (bot.deliveries), so no request waits for a write here. Also returned: whether
+    in a batch (bot.transport.deliveries), so no request waits for a write here. Also returned: whether
     the cached Slack profile is stale, and whether nothing at all says which language they read."""
     if replay_key is None and user_id is None:
         return Ctx(deps=deps, user_id=None, actor=None, t=deps.translator()), False, False

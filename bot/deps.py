@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from bot.admission import WorkSlots
-from bot.db import Database
-from bot.deliveries import DeliveryLog
-from bot.i18n import Translator
+from bot.infra.db import Database
+from bot.infra.i18n import Translator
+from bot.infra.settings import Settings, SettingsError
 from bot.services import disclosure
 from bot.services.ballot_seal import BallotKeys
-from bot.settings import Settings, SettingsError
+from bot.transport.admission import WorkSlots
+from bot.transport.deliveries import DeliveryLog
 
 
 def utcnow() -> datetime:
@@ -25,8 +25,8 @@ class Deps:
     db: Database
     clock: Callable[[], datetime] = field(default=utcnow)
     ballot_keys: BallotKeys | None = None  # from NLS_BALLOT_KEY unless given; see `ballots`
-    deliveries: DeliveryLog = field(init=False)  # the deliveries this process accepted, see bot.deliveries
-    work: WorkSlots = field(init=False)  # listeners' work after their acknowledgement, see bot.admission
+    deliveries: DeliveryLog = field(init=False)  # the deliveries this process accepted, see bot.transport.deliveries
+    work: WorkSlots = field(init=False)  # listeners' work after their acknowledgement, see bot.transport.admission
 
     def __post_init__(self) -> None:
         self.deliveries = DeliveryLog(self.db)

@@ -9,7 +9,7 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.slackhttp import attach_session, close_session
+from bot.slack.http_session import attach_session, close_session
 from jobs import JobEnv
 from jobs.scheduler import build_scheduler
 

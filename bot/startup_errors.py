@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from bot.db import async_url
-from bot.i18n import Translator
+from bot.infra.db import async_url
+from bot.infra.i18n import Translator
 
 # PostgreSQL's SQLSTATE codes (asyncpg and psycopg both expose `sqlstate`) an operator can cause.
 NO_SUCH_DATABASE = "3D000"
@@ -32,7 +32,7 @@ REFUSED_STATES = frozenset({"28000", "28P01", "42501"})  # role unknown or not a
 
 
 class StartupError(Exception):
-    """Stop before serving; `key` names the one line in the catalogs (bot/i18n/catalogs/*/cli.toml)."""
+    """Stop before serving; `key` names the one line in the catalogs (bot/infra/i18n/catalogs/*/cli.toml)."""
 
     exit_code = 2
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.deps import Deps
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.members import Member
 
 

@@ -11,11 +11,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.common import Reply
 from bot.blocks.home import home_view, welcome_reply
 from bot.deps import Deps
-from bot.errors import Mentions
-from bot.i18n import Translator
-from bot.sender import deliver_due
+from bot.infra.i18n import Translator
 from bot.services import members, outbox, prefs
+from bot.services.errors import Mentions
 from bot.services.home import load_home
+from bot.slack.sender import deliver_due
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from typing import Any
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.admission import QueuedAck
 from bot.blocks.common import Reply, escape
-from bot.errors import DomainError
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
+from bot.services.errors import DomainError
+from bot.transport.admission import QueuedAck
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ Listener = Callable[..., Awaitable[None]]
 
 async def take_turn(ack: Any) -> None:
     """For event listeners, first thing: wait for a work slot, as every other listener does after
-    its `ack()` (see bot.admission); Bolt acknowledged the event before the listener started."""
+    its `ack()` (see bot.transport.admission); Bolt acknowledged the event before the listener started."""
     if isinstance(ack, QueuedAck):
         await ack.take_turn()
 

@@ -20,7 +20,7 @@ from apscheduler.triggers.base import BaseTrigger
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from datetime import datetime
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.blocks import consultations as consult_blocks
-from bot.sender import deliver_due
 from bot.services import consultations
+from bot.slack.sender import deliver_due
 from jobs import JobEnv, job
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.sender import deliver_due
+from bot.slack.sender import deliver_due
 from jobs import JobEnv, job
 
 

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import submissions
 from bot.services import deliveries, polls
+from bot.transport import submissions
 from jobs import JobEnv, job
 
 

@@ -22,9 +22,9 @@ from datetime import datetime
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.outbound.nominations import after_closing, publish_election, queue, refresh_round_messages
-from bot.sender import deliver_due
 from bot.services import nominations, terms
+from bot.slack.outbound.nominations import after_closing, publish_election, queue, refresh_round_messages
+from bot.slack.sender import deliver_due
 from jobs import JobEnv, job
 
 log = logging.getLogger(__name__)

@@ -28,11 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks.common import Reply
 from bot.blocks.digest import lead_digest_reply, network_update_reply
 from bot.blocks.plans import reminder_reply
-from bot.i18n import Translator
-from bot.sender import DeliveryReport, deliver_due
+from bot.infra.i18n import Translator
+from bot.infra.settings import WEEKDAYS, Settings
 from bot.services import digest, outbox
 from bot.services.digest import Audience, Due, Quiet, QuietReason, Schedule
-from bot.settings import WEEKDAYS, Settings
+from bot.slack.sender import DeliveryReport, deliver_due
 from jobs import JobEnv, at_argument, job
 
 T = TypeVar("T")

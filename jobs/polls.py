@@ -23,9 +23,9 @@ from datetime import datetime
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.outbound.polls import Published, publish_outcome, queue_results, reminder_renderer
-from bot.sender import deliver_due
 from bot.services import polls
+from bot.slack.outbound.polls import Published, publish_outcome, queue_results, reminder_renderer
+from bot.slack.sender import deliver_due
 from jobs import JobEnv, job
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from datetime import datetime
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import resources as blocks
-from bot.i18n import Translator
-from bot.sender import deliver_due
+from bot.infra.i18n import Translator
 from bot.services import outbox, prefs, resources
+from bot.slack.sender import deliver_due
 from jobs import JobEnv, job
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import standing
+from bot.slack import standing
 from jobs import JobEnv, JobSpec, load_jobs
 
 log = logging.getLogger(__name__)

@@ -74,7 +74,7 @@ class ProcessedDelivery(Base):
 
 
 class SubmittedView(Base):
-    """A modal submission that was applied (bot.submissions): one row per Slack view id, written
+    """A modal submission that was applied (bot.transport.submissions): one row per Slack view id, written
     in the transaction that applied it, so a second Submit of the same modal — a double click, a
     replay with a fresh trigger id — is answered as the first was and saves nothing. The day only
     (an anonymous submission's time must not be kept); pruned after a day or two."""

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.db import alembic_config
+from bot.infra.db import alembic_config
 from models import Base
 from models.migration_hooks import include_object, render_item
 

@@ -3,7 +3,7 @@
 The local Slack stand-in (the shell and the tests) and the manifest test must work from a bare
 clone, so what they need of Slack's reference is committed: each Web API method's required
 arguments, documented error codes and rate tier (`bot/data/slack_methods.json`, read by
-`bot.localslack.reference`), and the app-manifest JSON schema (`tests/support/slack/`). This script
+`bot.slack.localslack.reference`), and the app-manifest JSON schema (`tests/support/slack/`). This script
 makes both from the full copy — Slack's per-method JSON (`methods/*.json`, `_common-errors.json`)
 and `app-manifest.schema.json` — so they are refreshed, never edited by hand. The output is
 deterministic (sorted keys and lists): a re-run on the same copy changes nothing.
@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.localslack.reference import REFERENCE
+from bot.slack.localslack.reference import REFERENCE
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "slack"

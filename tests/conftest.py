@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database
 from bot.deps import Deps
-from bot.localslack.reference import REFERENCE, MethodSpec
-from bot.localslack.server import LocalSlack
-from bot.settings import Settings
+from bot.infra.db import Database
+from bot.infra.settings import Settings
+from bot.slack.localslack.reference import REFERENCE, MethodSpec
+from bot.slack.localslack.server import LocalSlack
 from tests.support.databases import PostgresDatabase, SqliteTemplate, postgres_reachable
 from tests.support.serving import serving
 from tests.support.slackbot import BALLOT_KEY, SIGNING_SECRET, BotClient

@@ -1,4 +1,4 @@
-"""Units of work (bot.db) and the one-trip SQLite adapter (bot.sqlite_async), on both backends."""
+"""Units of work (bot.infra.db) and the one-trip SQLite adapter (bot.infra.sqlite_async), on both backends."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import Database
+from bot.infra.db import Database
 from models import UserPref
 
 

@@ -1,4 +1,4 @@
-"""The delivery log (bot.deliveries): keys accepted once, written in batches, kept until written."""
+"""The delivery log (bot.transport.deliveries): keys accepted once, written in batches, kept until written."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, text
 
-from bot import deadline
-from bot.db import Database
-from bot.deliveries import FLUSH_SECONDS, DeliveryLog
+from bot.infra.db import Database
+from bot.transport import deadline
+from bot.transport.deliveries import FLUSH_SECONDS, DeliveryLog
 from models import ProcessedDelivery
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""bot.envelope: every body the shell builds passes; every malformed shape seen in the wild is refused
+"""bot.transport.envelope: every body the shell builds passes; every malformed shape seen in the wild is refused
 with a message naming the shape (never what people typed); and a bounded, seeded mutation run
 checks that whatever passes can be read by Bolt, our middleware and the listeners' parsers."""
 
@@ -23,11 +23,11 @@ from bot.blocks import consultations as consult_blocks
 from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
 from bot.blocks import resources as resource_blocks
-from bot.envelope import INT64_MAX, envelope_problem
-from bot.errors import DomainError
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
+from bot.services.errors import DomainError
 from bot.shell import payloads
 from bot.shell.forms import state_values
+from bot.transport.envelope import INT64_MAX, envelope_problem
 from handlers.actions.nominations import id_of
 from handlers.actions.plans import item_id
 from handlers.actions.polls import poll_id_of
@@ -48,7 +48,7 @@ def content_type(body: str) -> str:
 
 
 def stored(view: Any) -> dict[str, Any]:
-    """A view as Slack (bot.localslack) holds it once opened: with an id, a hash and a state."""
+    """A view as Slack (bot.slack.localslack) holds it once opened: with an id, a hash and a state."""
     data = view.to_dict() if hasattr(view, "to_dict") else dict(view)
     return {**data, "id": "V00000042", "hash": "h43", "state": {"values": {}}}
 

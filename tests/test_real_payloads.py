@@ -10,7 +10,7 @@ type (each file names its page), plus the shapes that crashed the bot before (is
 Each file says what the bot must do with it (`expect`):
 - `quiet`: an empty 200, nothing logged at WARNING or above;
 - `answered`: a 2xx (what else happens is the business of the feature's own tests);
-- `refused`: a 400 from the envelope check (bot.envelope), one WARNING line and no traceback.
+- `refused`: a 400 from the envelope check (bot.transport.envelope), one WARNING line and no traceback.
 
 The database is SQLite only: the corpus tests request shapes, and each feature's own tests run on
 both backends; both would double the suite's ~25 s for no new failure mode.
@@ -30,8 +30,8 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from bot.deps import Deps
-from bot.localslack.server import LocalSlack
 from bot.shell import payloads
+from bot.slack.localslack.server import LocalSlack
 from tests.support.serving import serving
 
 CORPUS = Path(__file__).parent / "support" / "payloads"

@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 from bot.blocks import ids
 from bot.blocks.common import Reply, bar, clip, context, divider, escape, fit, header, lines, mrkdwn
 from bot.blocks.feedback import done_view, option, text_input
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.consultations import (
     ANSWER_LIMITS,
     MAX_QUESTIONS,

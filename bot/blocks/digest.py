@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import Block, SectionBlock
 from bot.blocks.common import Reply, context, divider, escape, fit, header, lines, mrkdwn, one_line
 from bot.blocks.facts import render_fact, section_blocks
 from bot.blocks.plans import direction_heading, item_text, packed, tally_text, update_button
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.contributions import Section
 from bot.services.digest import LeadDigest, NetworkUpdate
 from bot.services.plans import PlanProgress

@@ -7,7 +7,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.common import context, escape, lines, mrkdwn
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.contributions import Fact, Section
 
 

@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, divider, escape, fit, header, lines, mrkdwn
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.disclosure import Breakdown, Shown
 from bot.services.feedback import CANADA_WIDE, CONTACT_LIMIT, TEXT_LIMIT, Entry, FeedbackSummary, FormPlaces, Receipt
 from bot.services.members import PROVINCES

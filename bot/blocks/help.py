@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.blocks.common import Reply, context, escape, header, lines, mrkdwn
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 
 
 class Listed(Protocol):

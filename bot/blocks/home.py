@@ -23,7 +23,7 @@ from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, divider, escape, header, lines, mrkdwn
 from bot.blocks.facts import render_fact, section_blocks
 from bot.blocks.members import role_label
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.contributions import HomeLink, NeedsYou
 from bot.services.home import HomeData
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.blocks.common import Reply, context, escape, fit, header, lines, mrkdwn
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.members import Member, OrgSummary, group_by_province
 from models import Role
 

@@ -33,7 +33,7 @@ from slack_sdk.models.views import View
 from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, escape, fit, header, lines, mrkdwn
 from bot.blocks.polls import sections
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services import nominations, terms
 from bot.services.members import OrgInfo
 from bot.services.nominations import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.common import Reply, escape, header, mrkdwn
-from bot.errors import Mentions
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.departures import Departure
+from bot.services.errors import Mentions
 
 
 def departure_notice(departure: Departure, t: Translator) -> Reply:

@@ -25,7 +25,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.common import Reply, bar, clip, context, escape, fit, header, mrkdwn, one_line
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.digest import Reminder
 from bot.services.plans import (
     GROUP_LIMIT,

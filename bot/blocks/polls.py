@@ -37,7 +37,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.common import Reply, bar, clip, context, escape, fit, header, lines, mrkdwn, one_line
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.contributions import Fact
 from bot.services.counting import EARLIER_ROUNDS, LOT, Count, Round
 from bot.services.polls import (

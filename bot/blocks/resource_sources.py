@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.blocks.common import Reply, mrkdwn
 from bot.blocks.resources import inert, review_blocks
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.resource_sources import Flag, Source
 
 FIELD_KEYS = {

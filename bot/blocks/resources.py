@@ -35,7 +35,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, escape, fit, header, link, mrkdwn, one_line
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.members import PROVINCES
 from bot.services.resources import LIMITS, NATIONAL, ResourceView, SearchPage
 from models.resources import ResourceKind, ResourceLanguage

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from bot.cli.problems import row_problem
 from bot.cli.registry import EXPORTERS, IMPORTERS
-from bot.db import Database
 from bot.deps import Deps
-from bot.errors import DomainError, ImportFailed
-from bot.i18n import Translator
-from bot.logs import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
+from bot.infra.db import Database
+from bot.infra.i18n import Translator
+from bot.infra.logs import configure_logging
+from bot.infra.settings import Settings, SettingsError, load_settings
+from bot.services.errors import DomainError, ImportFailed
 from bot.startup_errors import StartupError
 
 log = logging.getLogger("nlsbot")

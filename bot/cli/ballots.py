@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.deps import Deps
+from bot.infra.settings import SettingsError
 from bot.services import ballot_seal
 from bot.services.ballot_seal import BallotKeys
-from bot.settings import SettingsError
 
 # The commands that take votes or close polls on their own: they check the key before anything else.
 # (`jobs run poll-deadlines` runs without it: it closes what needs no key and holds what does.)

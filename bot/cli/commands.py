@@ -14,13 +14,13 @@ from bot.cli import ballots, make_deps
 from bot.cli.csvio import export_stream
 from bot.cli.registry import EXPORTERS, IMPORTERS
 from bot.deps import Deps
-from bot.event_subscriptions import warn_of_differences
+from bot.infra.settings import DEFAULT_DATABASE_URL, Settings
 from bot.runtime import Background
 from bot.services.ballot_seal import new_key
-from bot.settings import DEFAULT_DATABASE_URL, Settings
-from bot.slack_credentials import check_bot_token
-from bot.standing import confirm_token_at_start, current, why
+from bot.slack.credentials import check_bot_token
+from bot.slack.standing import confirm_token_at_start, current, why
 from bot.startup_errors import StartupError, reaching_the_database
+from bot.transport.event_subscriptions import warn_of_differences
 from jobs import JobEnv, load_jobs
 from jobs.scheduler import timetable
 
@@ -105,7 +105,7 @@ def log_address(host: str, port: int, workers: int = 1) -> None:
 async def serve(deps: Deps, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from bot.web import create_web_app
+    from bot.transport.web import create_web_app
 
     deps.settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     port = args.port or deps.settings.port
@@ -144,14 +144,14 @@ def serve_workers(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.run(prepare())
     log_address(args.host, port, args.workers)
     uvicorn.run(
-        "bot.web:worker_app", factory=True, workers=args.workers, host=args.host, port=port,
+        "bot.transport.web:worker_app", factory=True, workers=args.workers, host=args.host, port=port,
         log_config=None, access_log=False, timeout_graceful_shutdown=20, lifespan="on",
     )  # fmt: skip
     return 0
 
 
 async def socket(deps: Deps, args: argparse.Namespace) -> int:
-    from bot.socket_mode import GuardedSocketModeHandler
+    from bot.transport.socket_mode import GuardedSocketModeHandler
 
     deps.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     app = build_app(deps)

@@ -16,8 +16,8 @@ import yaml
 from bot.cli.registry import importer
 from bot.cli.textfile import read_text
 from bot.deps import Deps
-from bot.errors import RowError
 from bot.services import plans
+from bot.services.errors import RowError
 
 
 def _node_lines(node: yaml.Node, path: plans.DocPath, out: dict[plans.DocPath, int]) -> None:

@@ -16,9 +16,9 @@ from typing import TextIO
 from bot.cli.csvio import write_csv
 from bot.cli.registry import exporter
 from bot.deps import Deps
-from bot.errors import NotAllowed
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services import polls
+from bot.services.errors import NotAllowed
 from models.polls import PollKind
 
 RESULT_COLUMNS = ("option", "votes", "percent", "position", "winner")

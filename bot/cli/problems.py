@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.errors import RowError
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
+from bot.services.errors import RowError
 
 SHOWN_LIMIT = 60
 _INVISIBLE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")

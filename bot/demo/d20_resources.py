@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.demo import DEMO_MARK
 from bot.deps import Deps
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.resources import import_resources
 
 BASE = "https://example.org/nls-demo/"

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import DomainError
+from bot.services.errors import DomainError
 from models.polls import Poll, PollSealedBallot, PollStatus
 
 KEY_BYTES = 32

@@ -28,9 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.blocks import ids
-from bot.errors import Invalid, NotAllowed, NotFound
 from bot.services import audit, members, outbox, prefs
 from bot.services.contributions import Fact, NeedsYou, Section, digest_section, lead_stats, needs_you
+from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.feedback import FormInvalid, check_length, clean_text, form_invalid
 from bot.services.members import Member, OrgInfo
 from bot.services.sql import insert_if_absent

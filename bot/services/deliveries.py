@@ -1,5 +1,5 @@
 """Deduplication of Slack deliveries: an event retried by Slack (same `event_id`) or an
-interaction replayed is processed once (the serving side is bot.deliveries). Keys are kept for a
+interaction replayed is processed once (the serving side is bot.transport.deliveries). Keys are kept for a
 day, then pruned."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ _KEY = ProcessedDelivery.__table__.c.key
 
 
 async def record(session: AsyncSession, received: Mapping[str, datetime]) -> set[str]:
-    """Record many keys at once (see bot.deliveries); keys already there are left as they are.
+    """Record many keys at once (see bot.transport.deliveries); keys already there are left as they are.
     Returns the keys this call inserted: a key someone else wrote first is not this batch's
-    (bot.claims tells an own batch from another delivery by it). One statement, executed for all
+    (bot.transport.claims tells an own batch from another delivery by it). One statement, executed for all
     rows (SQLAlchemy batches them into multi-row INSERTs), so it is compiled once whatever the
     batch size."""
     rows = [{"key": key, "received_at": at} for key, at in received.items()]

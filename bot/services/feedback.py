@@ -23,10 +23,10 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import Invalid, NotAllowed
 from bot.services import audit, disclosure
 from bot.services.contributions import Fact, Section, digest_section, lead_stats
 from bot.services.disclosure import Breakdown, Places, Shown
+from bot.services.errors import Invalid, NotAllowed
 from bot.services.members import PROVINCES, Member, region_of
 from bot.services.sql import insert_if_absent
 from models import Organisation, Person

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import Mentions
 from bot.services import members
 from bot.services.contributions import (
     HomeLink,
@@ -22,6 +21,7 @@ from bot.services.contributions import (
     collect_lead_stats,
     collect_needs_you,
 )
+from bot.services.errors import Mentions
 from bot.services.members import Member
 from models import Role
 

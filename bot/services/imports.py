@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from bot.errors import RowError
+from bot.services.errors import RowError
 
 HEADER_LINE = 1
 

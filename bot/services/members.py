@@ -17,8 +17,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.errors import DomainError, ImportFailed, Mentions, NotFound, NotInDirectory, RowError
 from bot.services import audit
+from bot.services.errors import DomainError, ImportFailed, Mentions, NotFound, NotInDirectory, RowError
 from bot.services.imports import CellProblem, in_file_order, missing_columns, read_date
 from models import Organisation, OrgKind, Person, Role, RoleGrant
 

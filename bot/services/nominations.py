@@ -37,10 +37,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import ids
-from bot.errors import Conflict, Invalid, NotAllowed, NotFound, NotInDirectory
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services import audit, counting, members, polls, terms
 from bot.services.contributions import Fact, HomeLink, NeedsYou, Section, digest_section, home_area, needs_you
+from bot.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services.members import REGIONS, Member, OrgInfo
 from bot.services.sql import insert_if_absent
 from bot.services.terms import Notice

@@ -1,7 +1,7 @@
 """The outbound-message ledger: every message the bot owes someone is recorded under a unique
 key before it is sent, so an occasion (a reminder, a digest, a ballot reminder) happens once.
 
-The sender (`bot.sender`) claims due rows, sends them, and records the outcome. A failure is
+The sender (`bot.slack.sender`) claims due rows, sends them, and records the outcome. A failure is
 retried with backoff and, after `MAX_ATTEMPTS`, kept as `failed` for operators, never dropped.
 A row left `sending` by a process that died mid-send is retried after `IN_DOUBT_AFTER`: Slack
 offers no idempotency key, so in that rare window we prefer a possible duplicate to a loss.

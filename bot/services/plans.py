@@ -30,9 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.blocks import ids
-from bot.errors import Conflict, ImportFailed, Invalid, Mentions, NotAllowed, NotFound, RowError
 from bot.services import audit
 from bot.services.contributions import Fact, NeedsYou, Section, digest_section, lead_stats, needs_you
+from bot.services.errors import Conflict, ImportFailed, Invalid, Mentions, NotAllowed, NotFound, RowError
 from bot.services.members import SLACK_USER_ID, Member
 from models import Person
 from models.plans import (

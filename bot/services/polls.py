@@ -50,11 +50,11 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import ids
-from bot.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services import audit, outbox, prefs
 from bot.services.ballot_seal import BallotKeyMissing, BallotKeys, BallotSealError, BallotsMismatch, sealed_key_id
 from bot.services.contributions import Fact, NeedsYou, Section, digest_section, needs_you
 from bot.services.counting import Count, count
+from bot.services.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services.members import Member, directory_contacts, rep_of
 from bot.services.sql import insert_if_absent
 from models import Organisation, Person, Role, RoleGrant

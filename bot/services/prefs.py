@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import Invalid
-from bot.i18n import LOCALES, normalise_locale, resolve_locale
+from bot.infra.i18n import LOCALES, normalise_locale, resolve_locale
+from bot.services.errors import Invalid
 from bot.services.sql import chunks, insert_if_absent
 from models import UserPref
 

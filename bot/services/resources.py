@@ -34,7 +34,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.blocks import ids
-from bot.errors import Conflict, ImportFailed, Invalid, NotAllowed, NotFound, RowError
 from bot.services import audit
 from bot.services import vocabulary as vocab
 from bot.services.contributions import (
@@ -47,6 +46,7 @@ from bot.services.contributions import (
     lead_stats,
     needs_you,
 )
+from bot.services.errors import Conflict, ImportFailed, Invalid, NotAllowed, NotFound, RowError
 from bot.services.imports import CellProblem, in_file_order, missing_columns, read_date
 from bot.services.members import PROVINCES, Member
 from bot.services.sql import dialect_of

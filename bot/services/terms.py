@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import Conflict, NotAllowed, NotFound, NotInDirectory
 from bot.services import audit, members, outbox, prefs
+from bot.services.errors import Conflict, NotAllowed, NotFound, NotInDirectory
 from bot.services.members import Member, OrgInfo
 from models import Role, RoleGrant
 

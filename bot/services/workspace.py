@@ -1,7 +1,7 @@
 """The workspace's standing: active, or inactive since Slack said the app was uninstalled or its
 bot token revoked (models.workspace).
 
-While inactive nothing is sent (bot.sender parks every due message: kept pending, never
+While inactive nothing is sent (bot.slack.sender parks every due message: kept pending, never
 attempted) and scheduled jobs skip, because each attempt with a dead token only fails, for ever.
 A start whose SLACK_BOT_TOKEN Slack accepts again means the app was reinstalled (or its token
 rotated): `reactivate` then drops the parked messages that lost their meaning meanwhile

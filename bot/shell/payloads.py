@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.localslack.server import BOT_USER_ID, TEAM_ID
+from bot.slack.localslack.server import BOT_USER_ID, TEAM_ID
 
 APP_ID = "ANLSAPP01"
 _counter = itertools.count(1)

@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from bot.app import LOCAL_TOKEN, build_app
 from bot.deps import Deps
-from bot.localslack.server import Call, LocalSlack
 from bot.services import prefs
 from bot.shell import payloads
 from bot.shell.forms import state_values
 from bot.shell.render import Pressable, Renderer, Surface
+from bot.slack.localslack.server import Call, LocalSlack
 from models import Person
 
 QUIET_FOR = 0.25  # the app is considered done once no Web API call arrived for this long

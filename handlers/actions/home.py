@@ -12,8 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
 from bot.blocks import resources as resource_blocks
-from bot.errors import NotInDirectory
 from bot.services import members, prefs
+from bot.services.errors import NotInDirectory
 from handlers.context import Ctx
 from handlers.home import publish_home
 from handlers.support import domain_errors

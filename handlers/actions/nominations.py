@@ -16,10 +16,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import ids
 from bot.blocks import nominations as nomination_blocks
-from bot.errors import Conflict, Invalid, NotAllowed
-from bot.outbound.nominations import after_closing, queue, refresh_round_messages
-from bot.sender import deliver_due
 from bot.services import nominations, terms
+from bot.services.errors import Conflict, Invalid, NotAllowed
+from bot.slack.outbound.nominations import after_closing, queue, refresh_round_messages
+from bot.slack.sender import deliver_due
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import domain_errors, tell

@@ -15,10 +15,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
-from bot.errors import Conflict, Invalid
-from bot.outbound.polls import publish_outcome, queue_results, reminder_renderer
-from bot.sender import deliver_due
 from bot.services import polls
+from bot.services.errors import Conflict, Invalid
+from bot.slack.outbound.polls import publish_outcome, queue_results, reminder_renderer
+from bot.slack.sender import deliver_due
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import domain_errors, tell

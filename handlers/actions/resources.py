@@ -9,11 +9,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import claims
 from bot.blocks import ids
 from bot.blocks import resources as blocks
-from bot.errors import NotFound
 from bot.services import resources
+from bot.services.errors import NotFound
+from bot.transport import claims
 from handlers.context import Ctx
 from handlers.events.resources import reply_to_question
 from handlers.support import domain_errors, tell

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import help as help_blocks
-from bot.errors import DomainError, NotInDirectory
+from bot.services.errors import DomainError, NotInDirectory
 from bot.services.members import directory_contacts
 from handlers.commands.router import ROUTER, CommandCall
 from handlers.context import Ctx

@@ -6,8 +6,8 @@ import re
 
 from bot.blocks import help as help_blocks
 from bot.blocks import members as member_blocks
-from bot.errors import Invalid
 from bot.services import members, prefs
+from bot.services.errors import Invalid
 from handlers.commands.router import ROUTER, CommandCall, subcommand
 
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.blocks import consultations as consult_blocks
 from bot.blocks import feedback as feedback_blocks
-from bot.errors import Invalid
 from bot.services import consultations, feedback
+from bot.services.errors import Invalid
 from handlers.commands.router import CommandCall, subcommand
 from handlers.views.feedback import consultation_id, open_feedback_modal
 

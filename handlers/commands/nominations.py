@@ -9,8 +9,8 @@ submission is checked again by the service.
 from __future__ import annotations
 
 from bot.blocks import nominations as nomination_blocks
-from bot.errors import Conflict, Invalid
 from bot.services import nominations, terms
+from bot.services.errors import Conflict, Invalid
 from handlers.commands.directory import USER_MENTION
 from handlers.commands.router import CommandCall, subcommand
 

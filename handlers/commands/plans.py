@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.blocks import plans as plan_blocks
-from bot.errors import Invalid
 from bot.services import plans
+from bot.services.errors import Invalid
 from handlers.commands.router import CommandCall, subcommand
 
 ALL_ARGS = re.compile(r"^\s*(?:direction\s+(?P<direction>\d{1,2}))?\s*(?:year\s+(?P<year>\S+))?\s*$", re.IGNORECASE)

@@ -8,8 +8,8 @@ is answered in the acknowledgement too, never silently lost).
 from __future__ import annotations
 
 from bot.blocks import polls as poll_blocks
-from bot.errors import Invalid
 from bot.services import polls
+from bot.services.errors import Invalid
 from handlers.commands.router import CommandCall, subcommand
 from handlers.home import refresh_homes
 

@@ -13,9 +13,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.people import departure_notice, greeting
-from bot.i18n import Translator
-from bot.sender import deliver_due
+from bot.infra.i18n import Translator
 from bot.services import departures, prefs, terms
+from bot.slack.sender import deliver_due
 from handlers.context import Ctx
 from handlers.home import refresh_homes, welcome_if_first
 from handlers.support import fetch_profile, take_turn

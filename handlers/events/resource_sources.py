@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import resource_sources as blocks
 from bot.blocks.resources import values_from_message
-from bot.event_subscriptions import in_channels
-from bot.i18n import Translator
-from bot.sender import deliver_due
+from bot.infra.i18n import Translator
 from bot.services import outbox, prefs, resource_sources
+from bot.slack.sender import deliver_due
+from bot.transport.event_subscriptions import in_channels
 from handlers.context import Ctx
 from handlers.support import take_turn
 

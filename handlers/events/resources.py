@@ -15,9 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import resources as blocks
 from bot.blocks.common import Reply
-from bot.errors import DomainError
-from bot.event_subscriptions import in_channels
 from bot.services import resources
+from bot.services.errors import DomainError
+from bot.transport.event_subscriptions import in_channels
 from handlers.context import Ctx
 from handlers.home import welcome_if_first
 from handlers.support import explain, take_turn

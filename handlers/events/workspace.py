@@ -1,6 +1,6 @@
 """`app_uninstalled` and `tokens_revoked`: Slack saying the bot token is dead. The workspace is
 marked inactive (bot.services.workspace) so no process sends with it any more; what was due
-stays parked until a start finds Slack accepting a token again (bot.standing)."""
+stays parked until a start finds Slack accepting a token again (bot.slack.standing)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import standing
 from bot.services import workspace
+from bot.slack import standing
 from handlers.context import Ctx
 from handlers.support import take_turn
 

@@ -17,12 +17,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import consultations as consult_blocks
 from bot.blocks import feedback as feedback_blocks
 from bot.blocks import ids
-from bot.errors import NotFound
-from bot.i18n import Translator
-from bot.outbound.channels import ChannelUnreadable, channel_members
-from bot.sender import deliver_due
+from bot.infra.i18n import Translator
 from bot.services import consultations, feedback
+from bot.services.errors import NotFound
 from bot.services.feedback import FormInvalid
+from bot.slack.outbound.channels import ChannelUnreadable, channel_members
+from bot.slack.sender import deliver_due
 from handlers.context import Ctx
 from handlers.support import form_errors, form_values
 

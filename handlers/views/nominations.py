@@ -19,10 +19,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import ids
 from bot.blocks import nominations as nomination_blocks
-from bot.errors import Invalid
-from bot.outbound.nominations import post_round, queue
-from bot.sender import deliver_due
 from bot.services import nominations, terms
+from bot.services.errors import Invalid
+from bot.slack.outbound.nominations import post_round, queue
+from bot.slack.sender import deliver_due
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import form_errors, form_values

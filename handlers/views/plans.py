@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import ids
 from bot.blocks import plans as plan_blocks
-from bot.errors import NotFound
 from bot.services import plans
+from bot.services.errors import NotFound
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import form_errors

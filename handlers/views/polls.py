@@ -20,10 +20,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
-from bot.errors import DomainError, Invalid
-from bot.outbound.channels import ChannelUnreadable, channel_members
-from bot.outbound.polls import post_poll
 from bot.services import polls
+from bot.services.errors import DomainError, Invalid
+from bot.slack.outbound.channels import ChannelUnreadable, channel_members
+from bot.slack.outbound.polls import post_poll
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import form_errors, form_values

@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import ids
 from bot.blocks import resource_sources as source_blocks
 from bot.blocks import resources as blocks
-from bot.errors import DomainError
 from bot.services import resource_sources, resources
+from bot.services.errors import DomainError
 from handlers.context import Ctx
 from handlers.support import explain, form_errors
 

@@ -1,4 +1,4 @@
-"""Alembic environment. The app passes its own connection (see `bot.db.Database.upgrade`), so
+"""Alembic environment. The app passes its own connection (see `bot.infra.db.Database.upgrade`), so
 migrations run on the same async engine, inside the app's event loop, on SQLite or PostgreSQL."""
 
 from __future__ import annotations

@@ -37,8 +37,7 @@ from bot.blocks import polls as poll_blocks
 from bot.blocks import resource_sources as resource_source_blocks
 from bot.blocks import resources as resource_blocks
 from bot.blocks.common import Reply
-from bot.errors import Mentions
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services import consultations as consult
 from bot.services import nominations as nom
 from bot.services import plans, terms
@@ -46,6 +45,7 @@ from bot.services.contributions import Fact, HomeLink, NeedsYou, Section
 from bot.services.counting import Count, Round
 from bot.services.digest import LeadDigest, NetworkUpdate, Occasion, Recipient, Reminder
 from bot.services.disclosure import Breakdown, Shown
+from bot.services.errors import Mentions
 from bot.services.feedback import Entry, FeedbackSummary, FormPlaces, Receipt
 from bot.services.home import Committee, HomeData
 from bot.services.members import Grant, Member, OrgInfo, OrgSummary

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.blocks.home import home_view
-from bot.i18n import Translator
-from bot.localslack.limits import check_view
+from bot.infra.i18n import Translator
 from bot.services.contributions import Fact, HomeLink, NeedsYou, Section
 from bot.services.home import Committee, HomeData
 from bot.services.members import Grant, Member, OrgInfo
+from bot.slack.localslack.limits import check_view
 from models import OrgKind, Role
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.cli.feedback import export_consultation, export_feedback
-from bot.errors import NotFound
 from bot.services import feedback, members
+from bot.services.errors import NotFound
 from tests.cli.test_cli import BOM, run
 from tests.support.directory import REP_MONTREAL, REP_TORONTO, load_directory
 

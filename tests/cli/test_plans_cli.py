@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.localslack.server import LocalSlack
+from bot.slack.localslack.server import LocalSlack
 from tests.support.plans import PLAN_FILE
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import pytest
 
 from bot.cli import build_parser
 from bot.cli.registry import EXPORTERS
-from bot.errors import NotAllowed, NotFound
 from bot.services import polls
+from bot.services.errors import NotAllowed, NotFound
 from bot.services.members import get_member
 from models.polls import PollKind
 from tests.cli.test_cli import BOM, run

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.db import Database
+from bot.infra.db import Database
 from bot.services import workspace
 from tests.cli.test_startup import SLACK_HTTP, free_port, local_slack, messages, nlsbot, one_line, serving
 from tests.support.slackbot import BALLOT_KEY

@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
-from bot.localslack.server import LocalSlack
+from bot.slack.localslack.server import LocalSlack
 from models import Organisation
 from tests.support.databases import postgres_reachable, postgres_server_url
 from tests.support.slackbot import BALLOT_KEY, SIGNING_SECRET
@@ -215,7 +215,7 @@ async def test_serve_logs_where_it_listens_and_no_bolt_token_warning(tmp_path):
     said = messages(logs)
     assert any(m.startswith(f"listening on http://127.0.0.1:{port} (POST /slack/events") for m in said), said
     assert not any("will be unused" in line for line in logs), logs
-    # the event subscriptions of manifest.yml, compared with the listeners (bot.event_subscriptions)
+    # the event subscriptions of manifest.yml, compared with the listeners (bot.transport.event_subscriptions)
     assert any(m.startswith("manifest.yml and the event listeners ") for m in said), said
 
 

@@ -1,4 +1,4 @@
-"""Acknowledgements first (bot.admission): when every work slot is taken, a new request is still
+"""Acknowledgements first (bot.transport.admission): when every work slot is taken, a new request is still
 acknowledged at once and its work runs when a slot frees up; a listener waiting for Slack does
 not keep its slot meanwhile."""
 
@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from bot.admission import WorkSlots
-from bot.localslack.server import LocalSlack
-from bot.settings import Settings
+from bot.infra.settings import Settings
+from bot.slack.localslack.server import LocalSlack
+from bot.transport.admission import WorkSlots
 from tests.support.directory import REP_TORONTO, STRANGER, load_directory
 from tests.support.slackbot import SIGNING_SECRET
 

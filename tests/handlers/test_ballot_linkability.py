@@ -10,7 +10,7 @@ voter is judged: does it predict the voter's choice better than chance? Ballots 
 request at a time over signed HTTP, with choices the test knows, and voters take turns among the
 three ways people vote — `/nls vote`, the poll message's buttons, and the ballot modal (opened from
 `/nls polls`, then Submit clicked twice) — so that everything each real path writes in and around
-the ballot's transaction (its delivery key, bot.claims; the modal's view key, bot.submissions; the
+the ballot's transaction (its delivery key, bot.transport.claims; the modal's view key, bot.transport.submissions; the
 delivery log; the profile cache) is there to be read.
 """
 
@@ -22,8 +22,8 @@ from datetime import timedelta
 
 from bot.app import web_client
 from bot.blocks import ids
-from bot.outbound.polls import post_poll
 from bot.services import polls
+from bot.slack.outbound.polls import post_poll
 from tests.handlers.test_polls import press
 from tests.support.polls import NOW, load_network, open_poll, poll_message, rep_id
 from tests.support.reader import (
@@ -154,7 +154,7 @@ async def test_no_database_reader_can_link_a_secret_ballot_to_its_voter_open_or_
         added = new_rows(state, after)
         assert [_voter(r) for r in added.pop(RECEIPTS)] == [voter]
         by_commit[voter], state = added, after
-    # What each path writes beside the ballot is in what the reader judges (bot.claims, bot.submissions).
+    # What each path writes beside the ballot is in what the reader judges (bot.transport.claims, bot.transport.submissions).
     assert all("processed_deliveries" in rows for rows in by_commit.values())
     by_modal = {voter for voter, path in paths.items() if path == "modal"}
     assert {voter for voter, rows in by_commit.items() if "submitted_views" in rows} == by_modal

@@ -1,4 +1,4 @@
-"""Attacks on the claims of 5b448db (bot.claims, bot.submissions, bot.deliveries): a delivery applied
+"""Attacks on the claims of 5b448db (bot.transport.claims, bot.transport.submissions, bot.transport.deliveries): a delivery applied
 twice, a legitimate Submit answered as if it had been saved, a receipt kept longer than
 docs/polls.md says, and a Submit while the database is down; and Socket Mode, which must come
 through the same claims as HTTP and the shell.
@@ -23,15 +23,15 @@ from sqlalchemy import text
 
 from bot.app import build_app
 from bot.blocks import ids
-from bot.db import Database
-from bot.deadline import DEFAULT_BUDGET_SECONDS
 from bot.deps import Deps
-from bot.localslack.server import Call
-from bot.settings import Settings
+from bot.infra.db import Database
+from bot.infra.settings import Settings
 from bot.shell import payloads
 from bot.shell.forms import state_values
-from bot.socket_mode import GuardedSocketModeHandler
-from bot.submissions import RecentAnswers
+from bot.slack.localslack.server import Call
+from bot.transport.deadline import DEFAULT_BUDGET_SECONDS
+from bot.transport.socket_mode import GuardedSocketModeHandler
+from bot.transport.submissions import RecentAnswers
 from models.feedback import Feedback
 from models.polls import Poll
 from tests.handlers.test_database_outage import db_proxy  # noqa: F401 (a fixture, used by name below)

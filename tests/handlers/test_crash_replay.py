@@ -1,5 +1,5 @@
 """`kill -9` just after the acknowledgement, then the same delivery again after a restart: what the
-first one changed is not done twice (bot.claims).
+first one changed is not done twice (bot.transport.claims).
 
 The bot runs as `nlsbot serve` in a process of its own, the way it is deployed, so the kill is a
 real SIGKILL: no shutdown hook writes the delivery log's last batch. Before claims, the key of a

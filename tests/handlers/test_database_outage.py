@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings
+from bot.infra.settings import Settings
 from models import UserPref
 from tests.support.directory import REP_TORONTO, load_directory
 from tests.support.slackbot import SIGNING_SECRET, text_of

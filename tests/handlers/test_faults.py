@@ -13,11 +13,11 @@ from urllib.parse import quote
 import httpx
 
 from bot.app import build_app
-from bot.db import Database
-from bot.deliveries import DeliveryLog
 from bot.deps import Deps
+from bot.infra.db import Database
 from bot.shell import payloads
-from bot.web import create_web_app
+from bot.transport.deliveries import DeliveryLog
+from bot.transport.web import create_web_app
 from models import ProcessedDelivery
 from tests.support.directory import STRANGER
 from tests.support.slackbot import BotClient, text_of

@@ -101,7 +101,7 @@ async def test_a_database_reader_finds_nothing_written_with_an_anonymous_submiss
         added = new_rows(state, after)
         assert len(added.pop("feedback")) == 1
         # besides the feedback row: the delivery key, and the claim that the form was applied
-        # (Slack's view id and the day: bot.submissions), searched below too
+        # (Slack's view id and the day: bot.transport.submissions), searched below too
         assert set(added) <= {"processed_deliveries", "submitted_views"}, f"submission {n} also wrote {sorted(added)}"
         needles = [author, author.lower(), name, organisation]
         assert not occurrences(added, needles), f"submission {n} wrote who sent it"

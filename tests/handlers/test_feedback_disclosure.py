@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from bot.blocks import ids
 from bot.blocks.facts import section_blocks
 from bot.cli.feedback import export_feedback
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services.contributions import collect_digest
 from bot.shell import payloads
 from models.feedback import Feedback

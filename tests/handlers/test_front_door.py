@@ -1,4 +1,4 @@
-"""The front door under hostile input (bot/front_door.py): half-sent and oversized bodies, odd
+"""The front door under hostile input (bot/transport/front_door.py): half-sent and oversized bodies, odd
 timestamps, and what reaches the log when a request is refused."""
 
 from __future__ import annotations

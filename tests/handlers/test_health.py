@@ -10,7 +10,7 @@ async def test_healthz_and_readyz(bot, deps):
 
 
 async def test_readyz_is_503_when_the_database_is_unreachable(bot, deps, monkeypatch):
-    from bot.db import Database
+    from bot.infra.db import Database
 
     broken = Database("postgresql://nobody@127.0.0.1:1/none")
     monkeypatch.setattr(deps, "db", broken)

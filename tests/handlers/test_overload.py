@@ -1,7 +1,7 @@
 """An overloaded process, over signed HTTP on SQLite and PostgreSQL. Past `NLS_MAX_IN_FLIGHT`
 requests being served at once, one more is refused at once with a 503 and the others finish. A
 write that would come before the acknowledgement and after the request's `NLS_ACK_BUDGET`
-(bot.deadline) is refused with "busy, nothing saved" (inline in a modal, ephemeral for a command);
+(bot.transport.deadline) is refused with "busy, nothing saved" (inline in a modal, ephemeral for a command);
 work after the acknowledgement is never refused. A budget of 0 stands for a request that has
 waited too long in an overloaded process."""
 

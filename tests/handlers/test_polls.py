@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from bot.app import web_client
 from bot.blocks import ids
 from bot.deps import Deps
-from bot.localslack.server import BOT_USER_ID
-from bot.logs import configure_logging
-from bot.outbound.polls import post_poll
+from bot.infra.logs import configure_logging
 from bot.services.ballot_seal import BallotKeys, new_key
 from bot.shell import payloads
+from bot.slack.localslack.server import BOT_USER_ID
+from bot.slack.outbound.polls import post_poll
 from jobs import JobEnv
 from jobs.polls import close_polls, remind_non_voters
 from models import AuditEvent, OutboundMessage

@@ -5,7 +5,7 @@ poll's language, and someone who joins the channel afterwards is refused with th
 from __future__ import annotations
 
 from bot.blocks import ids
-from bot.localslack.server import BOT_USER_ID
+from bot.slack.localslack.server import BOT_USER_ID
 from tests.handlers.test_polls import CHANNEL, create, form, posted, press
 from tests.support.directory import REP_TORONTO, STAFF_TORONTO, STRANGER, load_directory
 from tests.support.polls import NOW

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.app import web_client
 from bot.blocks import ids
 from bot.blocks.facts import render_fact
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services import members, resources
 from bot.shell import payloads
 from jobs import JobEnv

@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from bot.localslack.server import LocalSlack
-from bot.settings import Settings
+from bot.infra.settings import Settings
+from bot.slack.localslack.server import LocalSlack
 from tests.support.directory import STRANGER
 from tests.support.slackbot import SIGNING_SECRET
 

@@ -1,4 +1,4 @@
-"""Socket Mode sheds and keeps Slack's deadline as HTTP does (bot.socket_mode). There is no Socket
+"""Socket Mode sheds and keeps Slack's deadline as HTTP does (bot.transport.socket_mode). There is no Socket
 Mode server here: the websocket client is the network boundary, so it is the one thing stood in
 for — a recorder of what would be sent back to Slack."""
 
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.app import build_app
 from bot.shell import payloads
-from bot.socket_mode import GuardedSocketModeHandler
+from bot.transport.socket_mode import GuardedSocketModeHandler
 from models import UserPref
 from tests.support.directory import STRANGER
 
@@ -43,7 +43,7 @@ async def test_socket_mode_answers_sheds_past_the_limit_and_refuses_writes_after
     assert "/nls" in str(socket.sent[-1].payload)
 
     handler.in_flight = deps.settings.max_in_flight
-    caplog.set_level(logging.WARNING, logger="bot.socket_mode")
+    caplog.set_level(logging.WARNING, logger="bot.transport.socket_mode")
     await handler.handle(socket, _command(bot, "help"))
     assert len(socket.sent) == 1 and "Socket Mode request shed" in caplog.text  # left unacknowledged
     handler.in_flight = 0

@@ -1,4 +1,4 @@
-"""A modal is applied once per Slack view (bot.submissions): a double click on Submit, a replay
+"""A modal is applied once per Slack view (bot.transport.submissions): a double click on Submit, a replay
 with a fresh trigger id, ten Submits at once — one save, and the repeats answered as the first was
 (from the process's memory, never the database: it could be a secret ballot's receipt)."""
 
@@ -9,8 +9,8 @@ import asyncio
 from sqlalchemy import func, select
 
 from bot.blocks import ids
-from bot.db import Database
 from bot.deps import Deps
+from bot.infra.db import Database
 from models.feedback import Feedback
 from models.polls import Poll
 from tests.handlers.test_feedback_flow import answers, open_form

@@ -11,14 +11,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import web_client
-from bot.localslack.server import BOT_USER_ID
 from bot.runtime import drain_in_flight
-from bot.sender import deliver_due
 from bot.services import outbox, polls
 from bot.services.digest import digest_key
 from bot.shell import payloads
-from bot.slack_credentials import check_bot_token
-from bot.standing import confirm_token_at_start
+from bot.slack.credentials import check_bot_token
+from bot.slack.localslack.server import BOT_USER_ID
+from bot.slack.sender import deliver_due
+from bot.slack.standing import confirm_token_at_start
 from jobs import JobEnv, load_jobs
 from jobs.scheduler import _runner
 from models import AuditEvent, OutboundMessage, SendStatus
@@ -80,9 +80,9 @@ async def test_after_app_uninstalled_nothing_is_attempted_jobs_skip_once_and_rea
     assert ready.json()["status"] == "inactive" and ready.json()["reason"] == "app_uninstalled"
     assert "SLACK_BOT_TOKEN" in ready.json()["detail"]
 
-    caplog.set_level(logging.WARNING, logger="bot.standing")
+    caplog.set_level(logging.WARNING, logger="bot.slack.standing")
     await confirm_token_at_start(deps, accepted=False)  # a start with Slack out of reach: still parked
-    assert [r.getMessage()[:27] for r in caplog.records if r.name == "bot.standing"] == ["nothing has been sent since"]
+    assert [r.getMessage()[:27] for r in caplog.records if r.name == "bot.slack.standing"] == ["nothing has been sent since"]
     assert (await bot.http.get("/readyz")).status_code == 503
 
 
@@ -116,7 +116,7 @@ async def test_a_start_with_an_accepted_token_sends_what_still_means_something_a
     await deliver_due(deps, web_client(deps))
     assert posted(slack) == []
 
-    caplog.set_level(logging.INFO, logger="bot.standing")
+    caplog.set_level(logging.INFO, logger="bot.slack.standing")
     # what `nlsbot serve`, `socket` and `scheduler` do at start (bot.cli.commands.dispatch)
     await confirm_token_at_start(deps, accepted=await check_bot_token(web_client(deps)))
     assert any(r.getMessage().startswith("Slack accepts SLACK_BOT_TOKEN again") for r in caplog.records)

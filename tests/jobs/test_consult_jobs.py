@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import web_client
-from bot.sender import deliver_due
+from bot.slack.sender import deliver_due
 from jobs import JobEnv, load_jobs
 from jobs import consultations as consultation_job
 from models import OutboundMessage, SendStatus

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.app import web_client
-from bot.sender import Pacer, deliver_due
 from bot.services import outbox
+from bot.slack.sender import Pacer, deliver_due
 
 
 async def test_a_hung_slack_call_is_retried_later_and_sent_once(deps, slack, clock):

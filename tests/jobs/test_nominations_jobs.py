@@ -9,9 +9,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from bot.app import web_client
-from bot.localslack.server import LocalSlack
 from bot.services import nominations, polls, prefs
 from bot.services.members import get_member
+from bot.slack.localslack.server import LocalSlack
 from jobs import JobEnv, load_jobs
 from models.nominations import RoundOutcome, RoundStatus
 from tests.support.directory import ADMIN, EXEC_HALIFAX, NOMINATIONS

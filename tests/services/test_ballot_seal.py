@@ -14,12 +14,12 @@ from sqlalchemy.engine import make_url
 
 from bot.app import web_client
 from bot.cli.ballots import check_ballot_keys
-from bot.db import Database, alembic_config
 from bot.deps import Deps
+from bot.infra.db import Database, alembic_config
+from bot.infra.settings import SettingsError
 from bot.services import ballot_seal, polls
 from bot.services.ballot_seal import BallotKeyMissing, BallotKeys, BallotUnreadable
 from bot.services.members import get_member
-from bot.settings import SettingsError
 from jobs import JobEnv, housekeeping
 from jobs.polls import close_polls
 from models.polls import PollReceipt, PollSealedBallot, PollSecretBallot, PollStatus

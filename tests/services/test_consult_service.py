@@ -11,9 +11,9 @@ import pytest
 from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 
-from bot.errors import NotAllowed
 from bot.services import consultations, members
 from bot.services.consultations import QuestionKind, QuestionSpec, parse_questions, parse_start
+from bot.services.errors import NotAllowed
 from bot.services.feedback import FormInvalid
 from models.feedback import Audience, ConsultationResponse
 from tests.support.voices import LEAD, load_network, rep, staff

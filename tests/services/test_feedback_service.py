@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.errors import NotAllowed
 from bot.services import feedback, members
 from bot.services.disclosure import Breakdown, Shown
+from bot.services.errors import NotAllowed
 from bot.services.feedback import REF_ALPHABET, FeedbackForm, FormInvalid, parse_form, parse_since
 from models import AuditEvent
 from models.feedback import Feedback, Topic, Urgency, Voice

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from bot.errors import ImportFailed
 from bot.services import members
+from bot.services.errors import ImportFailed
 from models import Organisation, Person, Role, RoleGrant
 from tests.support.directory import REP_TORONTO, STAFF_TORONTO, load_directory, rows
 

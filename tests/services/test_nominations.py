@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.errors import Conflict, Invalid, NotAllowed, NotInDirectory
 from bot.services import nominations, polls
+from bot.services.errors import Conflict, Invalid, NotAllowed, NotInDirectory
 from bot.services.members import OrgInfo, get_member
 from bot.services.nominations import Reservation, fill_seats
 from models import AuditEvent, OrgKind, Role, RoleGrant

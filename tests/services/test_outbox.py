@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import web_client
-from bot.sender import Pacer, deliver_due
 from bot.services import outbox
+from bot.slack.sender import Pacer, deliver_due
 from models import OutboundMessage, SendStatus
 
 

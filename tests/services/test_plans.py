@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.blocks import ids
-from bot.errors import Conflict, Invalid, NotAllowed
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services import members, plans
 from bot.services.contributions import collect_digest, collect_lead_stats, collect_needs_you
+from bot.services.errors import Conflict, Invalid, NotAllowed
 from models.plans import ActionItem, ActionItemNote, ActionItemOwner, ItemStatus, PlanDirection, PlanObjective
 from tests.support.directory import ADMIN, LEAD, REP_HALIFAX, REP_TORONTO, STAFF_TORONTO, STRANGER, load_directory
 from tests.support.plans import action, add_actions, load_plan, plan_document

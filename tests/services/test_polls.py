@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
-from bot.errors import Conflict, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services import polls
+from bot.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services.members import get_member
 from models import AuditEvent, Organisation, OutboundMessage
 from models.polls import (

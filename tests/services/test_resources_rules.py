@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.errors import Conflict, ImportFailed, NotAllowed
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services import resources
+from bot.services.errors import Conflict, ImportFailed, NotAllowed
 from bot.services.resources import DuplicateResource, FormInvalid
 from models import AuditEvent
 from models.resources import Resource

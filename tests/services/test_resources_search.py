@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from bot.errors import DomainError
 from bot.services import resources
+from bot.services.errors import DomainError
 from bot.services.resources import BadFilter, EmptyQuery, QueryTooLong
 from models.resources import ResourceTerm
 from tests.support.directory import ADMIN, REP_TORONTO, load_directory

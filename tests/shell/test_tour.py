@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import LOCALES, catalog
+from bot.infra.i18n import LOCALES, catalog
 from bot.shell import handle, start_session
 from tests.support.i18n_code import scan
 

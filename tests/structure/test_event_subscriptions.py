@@ -1,4 +1,4 @@
-"""manifest.yml subscribes to exactly the events the app's listeners handle (bot.event_subscriptions),
+"""manifest.yml subscribes to exactly the events the app's listeners handle (bot.transport.event_subscriptions),
 and the start says so in one WARNING line when the two differ."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from bot.app import NlsApp, build_app
-from bot.db import Database
 from bot.deps import Deps
-from bot.event_subscriptions import MANIFEST, Listened, differences, needed, warn_of_differences
-from bot.settings import Settings
+from bot.infra.db import Database
+from bot.infra.settings import Settings
+from bot.transport.event_subscriptions import MANIFEST, Listened, differences, needed, warn_of_differences
 from tests.support.slackbot import SIGNING_SECRET
 
 
@@ -84,7 +84,7 @@ def _write(tmp_path: Path, bot_events: list[str]) -> Path:
 def test_the_start_warns_naming_each_difference(app: NlsApp, tmp_path: Path, caplog: pytest.LogCaptureFixture):
     wanted = sorted(needed(app.listened))
     drifted = _write(tmp_path, [e for e in wanted if e != "message.im"] + ["reaction_added"])
-    with caplog.at_level(logging.INFO, logger="bot.event_subscriptions"):
+    with caplog.at_level(logging.INFO, logger="bot.transport.event_subscriptions"):
         warn_of_differences(app.listened, drifted)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
@@ -95,7 +95,7 @@ def test_the_start_warns_naming_each_difference(app: NlsApp, tmp_path: Path, cap
 
 def test_the_start_says_so_in_passing_when_they_agree(app: NlsApp, tmp_path: Path, caplog: pytest.LogCaptureFixture):
     wanted = sorted(needed(app.listened))
-    with caplog.at_level(logging.INFO, logger="bot.event_subscriptions"):
+    with caplog.at_level(logging.INFO, logger="bot.transport.event_subscriptions"):
         assert warn_of_differences(app.listened, _write(tmp_path, wanted)) == []
         warn_of_differences(app.listened, tmp_path / "absent.yml")  # an installed package ships none
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translator, catalog, placeholders
+from bot.infra.i18n import Translator, catalog, placeholders
 
 
 def test_every_english_key_has_a_french_translation_and_vice_versa():

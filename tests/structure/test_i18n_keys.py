@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from bot.blocks.resources import FIELD_BLOCKS
-from bot.i18n import LOCALES, Translator, catalog
+from bot.infra.i18n import LOCALES, Translator, catalog
 from bot.services import consultations, counting
 from bot.services.members import REGIONS
 from bot.services.polls import YES_NO_OPTIONS
@@ -130,7 +130,7 @@ def test_every_choice_prefix_has_its_values_in_both_catalogs(uses):
 def test_the_scanner_finds_a_key_missing_from_both_catalogs():
     """The parity test's blind spot, on code shaped like bot/cli/csvio.py's and its neighbours'."""
     source = """
-from bot.errors import DomainError
+from bot.services.errors import DomainError
 
 class Invalid(DomainError):
     key = "errors.invalid"
@@ -165,9 +165,9 @@ audit(action="brandnew.dropped")
 
 
 def test_a_missing_key_falls_back_to_itself_and_is_logged_once(caplog):
-    caplog.set_level(logging.WARNING, logger="bot.i18n")
+    caplog.set_level(logging.WARNING, logger="bot.infra.i18n")
     t = Translator("fr")
     assert t("nowhere.at_all", x=1) == "nowhere.at_all"
     assert t("nowhere.at_all") == "nowhere.at_all"
-    warnings = [r for r in caplog.records if r.name == "bot.i18n" and "nowhere.at_all" in r.getMessage()]
+    warnings = [r for r in caplog.records if r.name == "bot.infra.i18n" and "nowhere.at_all" in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING

@@ -40,12 +40,12 @@ def test_domain_services_know_nothing_of_slack():
 def test_block_builders_are_pure():
     for path in _files("bot/blocks"):
         bad = {m for m in _imports(path) if m.split(".")[0] in {"sqlalchemy", "handlers", "jobs", "slack_bolt"}}
-        bad |= {m for m in _imports(path) if m.startswith(("slack_sdk.web", "bot.db"))}
+        bad |= {m for m in _imports(path) if m.startswith(("slack_sdk.web", "bot.infra.db"))}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
 def test_listeners_and_jobs_do_not_import_each_other():
-    """What both need (posting a poll, a round's announcement) lives in bot.outbound."""
+    """What both need (posting a poll, a round's announcement) lives in bot.slack.outbound."""
     for path in _files("handlers"):
         bad = {m for m in _imports(path) if m.split(".")[0] == "jobs"}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.localslack.reference import REFERENCE, MethodSpec
-from bot.localslack.server import LocalSlack
+from bot.slack.localslack.reference import REFERENCE, MethodSpec
+from bot.slack.localslack.server import LocalSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "slack_reference.py"
 CALL = re.compile(r"\bclient\.([A-Za-z_]\w*)\(")
 API_CALL = re.compile(r"api_call\(\s*\"([\w.]+)\"")
-NOT_WEB_API = {"send_dict"}  # AsyncWebhookClient (a response_url), in bot.slackhttp
+NOT_WEB_API = {"send_dict"}  # AsyncWebhookClient (a response_url), in bot.slack.http_session
 
 
 def _script():

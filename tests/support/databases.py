@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.db import Database
+from bot.infra.db import Database
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = ("bot", "handlers", "jobs", "models")
 SKIPPED = ("models/migrations/",)  # schema history: table and column names, no text for people
-TRANSLATOR_MODULE = "bot/i18n/__init__.py"  # composes keys from its callers', which are checked
+TRANSLATOR_MODULE = "bot/infra/i18n/__init__.py"  # composes keys from its callers', which are checked
 KEY_SHAPE = re.compile(r"[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)+")
 TRANSLATOR_NAMES = {"t", "en", "fr"}  # the names a Translator is bound to in our code
 NOT_KEYS_KEYWORDS = {"action"}  # audit-log actions look like keys and are not

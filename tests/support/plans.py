@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from bot.app import web_client
 from bot.deps import Deps
-from bot.localslack.server import Call, LocalSlack
 from bot.services import plans
+from bot.slack.localslack.server import Call, LocalSlack
 from jobs import JobEnv
 from models.plans import ActionItem
 

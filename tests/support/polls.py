@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.deps import Deps
-from bot.localslack.server import LocalSlack
 from bot.services import polls
 from bot.services.members import get_member, import_members
+from bot.slack.localslack.server import LocalSlack
 from models.polls import Electorate, PollKind, ResultsShown
 from tests.support.directory import ADMIN, rows
 

@@ -13,9 +13,9 @@ import uvicorn
 
 from bot.app import build_app
 from bot.deps import Deps
-from bot.localslack.server import LocalSlack
 from bot.runtime import Background
-from bot.web import create_web_app
+from bot.slack.localslack.server import LocalSlack
+from bot.transport.web import create_web_app
 from tests.support.slackbot import BotClient
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 
-from bot.localslack.server import Call, LocalSlack
 from bot.shell import payloads
 from bot.shell.forms import state_values
+from bot.slack.localslack.server import Call, LocalSlack
 
-SIGNING_SECRET = "8f742231b10e8888abcd99aaabbb85a5"  # hexadecimal, as Slack makes them (bot.settings checks)
+SIGNING_SECRET = "8f742231b10e8888abcd99aaabbb85a5"  # hexadecimal, as Slack makes them (bot.infra.settings checks)
 BALLOT_KEY = "bmxzYm90IHRlc3QgYmFsbG90IGtleSwgMzIgYnl0ZXM="  # base64 of 32 bytes: seals the tests' secret ballots
 
 

@@ -69,7 +69,7 @@ def _seal_open_secret_polls() -> None:
         return
     keys = context.config.attributes.get("ballot_keys")
     if keys is None:
-        from bot.settings import SettingsError
+        from bot.infra.settings import SettingsError
 
         numbers = ", ".join(f"#{poll_id}" for poll_id, _ in with_ballots)
         raise SettingsError(

@@ -22,7 +22,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 def attach_session(client: AsyncWebClient, *, traces: Sequence[aiohttp.TraceConfig] = ()) -> None:
     """Give `client` (and so every per-request copy Bolt makes of it) a pooled session. The
     session's timeout is the client's: slack_sdk applies only the session's own. `traces` hook
-    into every request (the work slots step aside while Slack answers, see bot.admission)."""
+    into every request (the work slots step aside while Slack answers, see bot.transport.admission)."""
     if client.session is None or client.session.closed:
         client.session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=client.timeout), trace_configs=list(traces)

@@ -2,9 +2,9 @@
 and a second Submit of it is answered as the first was.
 
 A double click on Submit, or a replay, sends the same `view.id` with a fresh `trigger_id`, so the
-delivery log (bot.deliveries) does not see a repeat, and two feedback rows or two identical polls
+delivery log (bot.transport.deliveries) does not see a repeat, and two feedback rows or two identical polls
 were saved. Now, while a `view_submission` is handled, the first write transaction it opens also
-claims its view's key (id and hash, bot.app) in `submitted_views` (bot.claims): in the same
+claims its view's key (id and hash, bot.app) in `submitted_views` (bot.transport.claims): in the same
 transaction as the effect, so no crash between the two lets a replay through.
 
 The second Submit gets the first one's answer (the same confirmation, the same next step) from

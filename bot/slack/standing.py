@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from bot.deps import Deps
-from bot.i18n import Translator
+from bot.infra.i18n import Translator
 from bot.services import workspace
 
 log = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import polls as poll_blocks
 from bot.deps import Deps
-from bot.i18n import Translator
-from bot.sender import DeliveryReport, deliver_due
+from bot.infra.i18n import Translator
 from bot.services import outbox, polls
+from bot.slack.sender import DeliveryReport, deliver_due
 from models.polls import Electorate
 
 log = logging.getLogger(__name__)

@@ -28,12 +28,13 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot import claims, sqlite_async
-from bot.deadline import refuse_if_overdue
+from bot.infra import sqlite_async
+from bot.transport import claims
+from bot.transport.deadline import refuse_if_overdue
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "models" / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 NO_BEGIN = "none"  # the `sqlite_begin` of readers without a snapshot (see Database.reader)
 MIGRATION_LOCK = 0x4E4C53  # 'NLS': the advisory lock key serialising schema upgrades
@@ -65,7 +66,7 @@ class Database:
         if self.is_sqlite:
             # No pre-ping: a file cannot drop a connection, and on SQLite every statement is a hop
             # to aiosqlite's thread, made while the write lock below may be held. One hop per
-            # statement, not four: see bot.sqlite_async.
+            # statement, not four: see bot.infra.sqlite_async.
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
             kwargs["module"] = sqlite_async.driver()
         else:
@@ -90,7 +91,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A write unit of work: committed if the block succeeds, rolled back if it raises.
         One that would begin after its request's acknowledgement deadline raises `Busy` instead
-        (bot.deadline): nothing is written that the person would be told had failed."""
+        (bot.transport.deadline): nothing is written that the person would be told had failed."""
         if self._write_lock is None:
             with claims.kept_if_committed() as made:
                 async with self._writes() as session, session.begin():
@@ -175,12 +176,12 @@ class Database:
 
 
 async def _refuse_if_late(session: AsyncSession, made: list[claims.Claim]) -> None:
-    """Check the request's deadline (bot.deadline) once the waits are behind us: SQLite's writer
+    """Check the request's deadline (bot.transport.deadline) once the waits are behind us: SQLite's writer
     queue and a pooled connection are where an overloaded process spends the time. Nothing has
     been written yet, so refusing here rolls back nothing."""
     await session.connection()
     refuse_if_overdue()
-    await claims.claim_pending(session, made)  # a request's first write claims its delivery and view (bot.claims)
+    await claims.claim_pending(session, made)  # a request's first write claims its delivery and view (bot.transport.claims)
 
 
 def alembic_config(connection: Connection | None = None, attributes: dict[str, Any] | None = None) -> Config:
@@ -220,7 +221,7 @@ def _install_sqlite_transaction_control(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # Straight to the driver, which sends it with the transaction's first statement (see
-        # bot.sqlite_async): going through `exec_driver_sql` cost a whole statement execution.
+        # bot.infra.sqlite_async): going through `exec_driver_sql` cost a whole statement execution.
         mode = conn.get_execution_options().get("sqlite_begin", "")
         if mode == NO_BEGIN:
             return  # a loose reader: each statement is its own read transaction

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-REFERENCE = Path(__file__).resolve().parents[1] / "data" / "slack_methods.json"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "slack_methods.json"
 
 
 @dataclass(frozen=True)

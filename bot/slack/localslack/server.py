@@ -4,7 +4,7 @@ The shell uses it so the real app can run with no workspace (its Web API calls a
 and shown in the terminal); the tests use it as the one thing faked, at the network boundary.
 It answers like Slack: POST `/api/<method>` with a form or JSON body and a bearer token, replies
 `{"ok": ...}` with Slack's success shapes and error codes, checks required arguments (from
-Slack's per-method reference, committed in the package: see `bot.localslack.reference`) and Block
+Slack's per-method reference, committed in the package: see `bot.slack.localslack.reference`) and Block
 Kit limits that slack_sdk does not check itself, and can be told to fail the next calls (429 with
 Retry-After, 500, a hang) to exercise retries. `response_url` POSTs are accepted under `/response/<n>`.
 """
@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from bot.localslack.limits import check_message_blocks, check_view
-from bot.localslack.reference import MethodSpec
+from bot.slack.localslack.limits import check_message_blocks, check_view
+from bot.slack.localslack.reference import MethodSpec
 
 BOT_USER_ID = "UNLSBOT01"
 BOT_ID = "BNLSBOT01"

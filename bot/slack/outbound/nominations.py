@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import nominations as nomination_blocks
 from bot.deps import Deps
-from bot.i18n import Translator
-from bot.outbound.polls import post_poll
+from bot.infra.i18n import Translator
 from bot.services import nominations, terms
 from bot.services.polls import PollView
+from bot.slack.outbound.polls import post_poll
 
 log = logging.getLogger(__name__)
 

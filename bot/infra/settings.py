@@ -16,8 +16,8 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from bot.deadline import DEFAULT_BUDGET_SECONDS
 from bot.services.ballot_seal import BadBallotKey, BallotKeys, parse_key
+from bot.transport.deadline import DEFAULT_BUDGET_SECONDS
 
 SUPPORTED_LOCALES = ("en", "fr")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -67,10 +67,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="NLS_LOG_LEVEL")
     db_pool_size: int = Field(default=10, ge=1, le=100, alias="NLS_DB_POOL_SIZE")
     slack_timeout: float = Field(default=15.0, gt=0, le=60, alias="NLS_SLACK_TIMEOUT")
-    work_slots: int = Field(default=8, ge=1, le=1000, alias="NLS_WORK_SLOTS")  # see bot.admission
-    ack_budget: float = Field(default=DEFAULT_BUDGET_SECONDS, ge=0, le=3, alias="NLS_ACK_BUDGET")  # bot.deadline
-    max_in_flight: int = Field(default=200, ge=1, le=10_000, alias="NLS_MAX_IN_FLIGHT")  # see bot.web
-    body_seconds: float = Field(default=5.0, gt=0, le=60, alias="NLS_BODY_SECONDS")  # see bot.front_door
+    work_slots: int = Field(default=8, ge=1, le=1000, alias="NLS_WORK_SLOTS")  # see bot.transport.admission
+    ack_budget: float = Field(default=DEFAULT_BUDGET_SECONDS, ge=0, le=3, alias="NLS_ACK_BUDGET")  # bot.transport.deadline
+    max_in_flight: int = Field(default=200, ge=1, le=10_000, alias="NLS_MAX_IN_FLIGHT")  # see bot.transport.web
+    body_seconds: float = Field(default=5.0, gt=0, le=60, alias="NLS_BODY_SECONDS")  # see bot.transport.front_door
     # Fewest member organisations an anonymous count or place may stand for (bot.services.disclosure).
     anonymity_k: int = Field(default=3, ge=2, le=50, alias="NLS_ANONYMITY_K")
     # When people hear from the bot, in their own time zone.
@@ -88,7 +88,7 @@ class Settings(BaseSettings):
 
     # Each credential is checked for its shape here, so a token pasted in the wrong variable (or
     # a placeholder left in `.env`) stops the start in one line; whether Slack accepts it is
-    # asked at start (bot.slack_credentials). The messages never repeat the value: it is a secret.
+    # asked at start (bot.slack.credentials). The messages never repeat the value: it is a secret.
     @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret")
     @classmethod
     def _credential_shape(cls, value: str | None, info: ValidationInfo) -> str | None:

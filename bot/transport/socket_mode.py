@@ -1,11 +1,11 @@
-"""Socket Mode with the same front-door discipline as HTTP (bot.web): past NLS_MAX_IN_FLIGHT
+"""Socket Mode with the same front-door discipline as HTTP (bot.transport.web): past NLS_MAX_IN_FLIGHT
 requests being handled at once the next one is shed, and every request runs under the
-acknowledgement deadline (bot.deadline), so an overloaded process never saves a form that Slack
+acknowledgement deadline (bot.transport.deadline), so an overloaded process never saves a form that Slack
 has already told the person failed.
 
 A shed Socket Mode request is left unacknowledged, which is what a 503 is over HTTP: Slack shows
 the person an error for an interaction (nothing was done) and delivers an event again later. The
-signature and body checks of bot.front_door do not apply: over the app's own authenticated
+signature and body checks of bot.transport.front_door do not apply: over the app's own authenticated
 websocket, Slack's envelopes arrive parsed.
 """
 
@@ -18,17 +18,17 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot import deadline
 from bot.deps import Deps
-from bot.slack_credentials import socket_mode_url
+from bot.slack.credentials import socket_mode_url
 from bot.startup_errors import StartupError
+from bot.transport import deadline
 
 log = logging.getLogger(__name__)
 
 
 class _SaidByItsCaller(logging.Filter):
     """slack_sdk logs "Failed to retrieve WSS URL" and raises; what catches it says it again: the
-    start in its one line (bot.slack_credentials), a reconnect in its "Failed to connect … Retrying"."""
+    start in its one line (bot.slack.credentials), a reconnect in its "Failed to connect … Retrying"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("Failed to retrieve WSS URL")
@@ -47,7 +47,7 @@ class GuardedSocketModeHandler(AsyncSocketModeHandler):
     async def check_app_token(self) -> None:
         """Ask for the first connection's address before connecting: slack_sdk's own connect loop
         retries a refused app token forever, so a wrong SLACK_APP_TOKEN stops the start here in
-        one line instead (bot.slack_credentials). The address Slack gives is the one connected to."""
+        one line instead (bot.slack.credentials). The address Slack gives is the one connected to."""
         try:
             url = await socket_mode_url(self.client)
         except StartupError:

@@ -43,7 +43,7 @@ class Conflict(DomainError):
 
 
 class Busy(DomainError):
-    """Too late to do this before Slack's deadline; nothing was done (see bot.deadline)."""
+    """Too late to do this before Slack's deadline; nothing was done (see bot.transport.deadline)."""
 
     key = "errors.busy"
 

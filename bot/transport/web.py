@@ -15,10 +15,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import deadline, envelope, front_door, standing
 from bot.deps import Deps
-from bot.logs import RequestLog, note_request
+from bot.infra.logs import RequestLog, note_request
 from bot.runtime import Background
+from bot.slack import standing
+from bot.transport import deadline, envelope, front_door
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,9 @@ def worker_app() -> Starlette:
     """The ASGI app of one `nlsbot serve --workers N` process, built from the environment
     (each worker has its own engine and pool; none runs the scheduler)."""
     from bot.app import build_app
-    from bot.db import Database
-    from bot.logs import configure_logging
-    from bot.settings import load_settings
+    from bot.infra.db import Database
+    from bot.infra.logs import configure_logging
+    from bot.infra.settings import load_settings
 
     settings = load_settings()
     configure_logging(settings.log_level)
@@ -72,7 +73,7 @@ def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = No
         in_flight += 1
         try:
             problem = envelope.envelope_problem(body, request.headers.get("content-type", ""))
-            if problem is not None:  # signed, but not a shape a listener can rely on (bot.envelope)
+            if problem is not None:  # signed, but not a shape a listener can rely on (bot.transport.envelope)
                 return refuse(front_door.Refusal(400, f"malformed envelope: {problem}"))
             return to_starlette_response(await app.async_dispatch(to_async_bolt_request(request, body)))
         except ValueError:  # a body Bolt cannot parse (malformed JSON in `payload`, not UTF-8): touch nothing

@@ -1,6 +1,6 @@
 """SLACK_BOT_TOKEN and SLACK_APP_TOKEN, asked of Slack once at start.
 
-The settings check each token's shape (bot.settings); only Slack can say whether it is still good.
+The settings check each token's shape (bot.infra.settings); only Slack can say whether it is still good.
 Without asking, a revoked bot token served anyway (every listener then failed on its first Web API
 call) and a refused app token had slack_sdk retry the Socket Mode connection forever, a traceback
 every ten seconds. So `nlsbot serve`, `socket` and `scheduler` ask before serving, and stop with
@@ -56,7 +56,7 @@ async def ask_slack(call: Awaitable[T], *, setting: str, refused_key: str) -> T 
 async def check_bot_token(client: AsyncWebClient) -> bool:
     """`auth.test` with the client every outbound call uses (its SLACK_API_URL, its token): True
     when Slack accepted the token, False when it could not say (a refusal raises). An accepted
-    token is also how a reinstall is noticed (bot.standing.confirm_token_at_start)."""
+    token is also how a reinstall is noticed (bot.slack.standing.confirm_token_at_start)."""
     answer = await ask_slack(client.auth_test(), setting="SLACK_BOT_TOKEN", refused_key="cli.slack.bot_token_refused")
     return answer is not None
 

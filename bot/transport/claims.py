@@ -1,7 +1,7 @@
 """What a request's first write transaction claims, so that no crash and no second delivery applies
-it twice: its delivery (the replay key, bot.app), or for a modal its view (bot.submissions).
+it twice: its delivery (the replay key, bot.app), or for a modal its view (bot.transport.submissions).
 
-The delivery log (bot.deliveries) writes keys in batches a fraction of a second after the
+The delivery log (bot.transport.deliveries) writes keys in batches a fraction of a second after the
 acknowledgement, so a process killed in that window forgot that it handled the request, and a
 replay after the restart ran it again: a second feedback row, a second snooze. Now the claim is
 written in the same transaction as the effect (Database.transaction calls `claim_pending` as it
@@ -31,7 +31,7 @@ from bot.services.sql import insert_if_absent
 from models.ops import ProcessedDelivery, SubmittedView
 
 if TYPE_CHECKING:
-    from bot.db import Database
+    from bot.infra.db import Database
 
 
 class Replayed(Exception):
@@ -48,7 +48,7 @@ class Claim:
 
     delivery_key: str | None
     received_at: datetime
-    written_here: Callable[[str], bool]  # the key's row is this process's own batch (bot.deliveries)
+    written_here: Callable[[str], bool]  # the key's row is this process's own batch (bot.transport.deliveries)
     view_key: str | None = None
     today: date | None = None
     claimed: bool = False

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from bot.errors import Busy
+from bot.services.errors import Busy
 
 DEFAULT_BUDGET_SECONDS = 2.5  # of Slack's 3: what is left covers the write itself and the answer
 

@@ -23,7 +23,7 @@ import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.response import BoltResponse
 
-from bot import deadline
+from bot.transport import deadline
 
 DEFAULT_SLOTS = 8
 

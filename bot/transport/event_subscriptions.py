@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 log = logging.getLogger(__name__)
-MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 # The manifest's `message.*` subscriptions and the `channel_type` of the events each delivers.
 MESSAGE_SUBSCRIPTIONS = {"message.channels": "channel", "message.groups": "group", "message.im": "im",
                          "message.mpim": "mpim", "message.app_home": "app_home"}  # fmt: skip

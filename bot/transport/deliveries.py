@@ -14,7 +14,7 @@ database cost. Recorded in batches, a key reaches the table within `FLUSH_SECOND
 retries come later than that (they follow our failed or late answer), and a second delivery to
 this same process meanwhile is caught here, from memory. A process that dies before its batch is
 written loses only the knowledge that the deliveries it was handling were handled; a request
-that changed something wrote its key in the same transaction as the change (bot.claims), so
+that changed something wrote its key in the same transaction as the change (bot.transport.claims), so
 what such a replay can repeat is only a read.
 """
 
@@ -27,7 +27,7 @@ import logging
 import time
 from datetime import datetime
 
-from bot.db import Database
+from bot.infra.db import Database
 from bot.services import deliveries
 
 log = logging.getLogger(__name__)
@@ -54,12 +54,12 @@ class DeliveryLog:
             self._pending.pop(next(iter(self._pending)))
         if self._flusher is None or self._flusher.done():
             # In a context of its own: the flusher writes for every request, so it must not inherit
-            # the one that started it (that request's acknowledgement deadline, bot.deadline).
+            # the one that started it (that request's acknowledgement deadline, bot.transport.deadline).
             self._flusher = asyncio.create_task(self._flush_while_pending(), context=contextvars.Context())
         return True
 
     def written_here(self, key: str) -> bool:
-        """Whether `key`'s row in the table is this process's own batch (bot.claims: then a slow
+        """Whether `key`'s row in the table is this process's own batch (bot.transport.claims: then a slow
         listener's claim that finds it is no replay). Having accepted the key is not enough: the
         same delivery may have reached another process too, and its claim or batch may be the
         row. A key is marked as soon as the batch's INSERT returns it, before the commit, because
