@@ -24,8 +24,18 @@ from bot.blocks.common import Reply, clip, context, divider, escape, header, lin
 from bot.blocks.facts import render_fact, section_blocks
 from bot.blocks.members import role_label
 from bot.infra.i18n import Translator
-from bot.services.contributions import HomeLink, NeedsYou
+from bot.services.contributions import HomeAction, HomeLink, NeedsYou
 from bot.services.home import HomeData
+
+ACTION_IDS: dict[HomeAction, str] = {  # the listener that answers each button a feature offers
+    HomeAction.VOTE: ids.POLL_BALLOT,
+    HomeAction.UPDATE_ITEM: ids.PLAN_UPDATE,
+    HomeAction.SHOW_NOMINATION: ids.NOMINATION_SHOW,
+    HomeAction.REVIEW_NOMINATIONS: ids.NOMINATIONS_REVIEW,
+    HomeAction.NOMINATE: ids.NOMINATE,
+    HomeAction.ANSWER_CONSULTATION: ids.CONSULT_RESPOND,
+    HomeAction.MY_RESOURCES: ids.RESOURCE_MINE,
+}
 
 VIEW_BLOCK_LIMIT = 100
 MAX_NEEDS = 12
@@ -75,9 +85,9 @@ def _needs_you(items: tuple[NeedsYou, ...], t: Translator, now: datetime, tz: tz
     for item in items[:MAX_NEEDS]:
         text = render_fact(item.fact, t) + _due_line(item, t, now, tz)
         accessory = None
-        if item.action_id and item.action_label is not None:
+        if item.action and item.action_label is not None:
             accessory = ButtonElement(
-                text=clip(render_fact(item.action_label, t), 75), action_id=item.action_id, value=item.value or ""
+                text=clip(render_fact(item.action_label, t), 75), action_id=ACTION_IDS[item.action], value=item.value or ""
             )
         out.append(SectionBlock(text={"type": "mrkdwn", "text": clip(text, 3000)}, accessory=accessory))
     if len(items) > MAX_NEEDS:
@@ -147,10 +157,10 @@ def _find(links: tuple[HomeLink, ...], t: Translator) -> list[Block]:
 
 def _link_block(link: HomeLink, t: Translator) -> SectionBlock:
     accessory = None
-    if link.action_id and link.action_label is not None:
+    if link.action and link.action_label is not None:
         accessory = ButtonElement(
             text=clip(render_fact(link.action_label, t), 75),
-            action_id=link.action_id,
+            action_id=ACTION_IDS[link.action],
             value=link.value or "",
             url=link.url,
         )

@@ -27,9 +27,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.blocks import ids
 from bot.services import audit, members, outbox, prefs
-from bot.services.contributions import Fact, NeedsYou, Section, digest_section, lead_stats, needs_you
+from bot.services.contributions import Fact, HomeAction, NeedsYou, Section, digest_section, lead_stats, needs_you
 from bot.services.errors import Invalid, NotAllowed, NotFound
 from bot.services.feedback import FormInvalid, check_length, clean_text, form_invalid
 from bot.services.members import Member, OrgInfo
@@ -884,7 +883,7 @@ async def unanswered(session: AsyncSession, member: Member, now: datetime) -> li
         NeedsYou(
             fact=Fact("consult.needs_you", {"title": o.info.title, "org": member.org.name if member.org else ""}),
             due=o.info.deadline,
-            action_id=ids.CONSULT_RESPOND,
+            action=HomeAction.ANSWER_CONSULTATION,
             action_label=Fact("consult.respond"),
             value=str(o.info.id),
         )

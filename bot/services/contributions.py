@@ -14,6 +14,7 @@ import pkgutil
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +44,19 @@ class Section:
     more: Fact | None = None
 
 
+class HomeAction(StrEnum):
+    """What a button beside a contribution does, named by the domain; the Home builder draws it
+    with the action id its listener answers (bot.blocks.home), so services never name a view's ids."""
+
+    VOTE = "poll.vote"
+    UPDATE_ITEM = "plan.update_item"
+    SHOW_NOMINATION = "nomination.show"
+    REVIEW_NOMINATIONS = "nominations.review"
+    NOMINATE = "nominations.nominate"
+    ANSWER_CONSULTATION = "consultation.answer"
+    MY_RESOURCES = "resources.mine"
+
+
 @dataclass(frozen=True)
 class NeedsYou:
     """Something a person (or their organisation) should do: vote, accept, answer, update."""
@@ -50,7 +64,7 @@ class NeedsYou:
     fact: Fact
     due: datetime | None = None  # a moment (a poll closing)…
     due_day: date | None = None  # …or a calendar day (an item due on the 22nd), shown without a time
-    action_id: str | None = None  # a button next to it, e.g. the poll's vote or an item's Update
+    action: HomeAction | None = None  # a button next to it, e.g. the poll's vote or an item's Update
     action_label: Fact | None = None
     value: str | None = None  # the button's value: ids only, never a grant
 
@@ -61,7 +75,7 @@ class HomeLink:
     a button."""
 
     fact: Fact
-    action_id: str | None = None
+    action: HomeAction | None = None
     action_label: Fact | None = None
     value: str | None = None
     url: str | None = None

@@ -36,10 +36,18 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks import ids
 from bot.infra.i18n import Translator
 from bot.services import audit, counting, members, polls, terms
-from bot.services.contributions import Fact, HomeLink, NeedsYou, Section, digest_section, home_area, needs_you
+from bot.services.contributions import (
+    Fact,
+    HomeAction,
+    HomeLink,
+    NeedsYou,
+    Section,
+    digest_section,
+    home_area,
+    needs_you,
+)
 from bot.services.errors import Conflict, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services.members import REGIONS, Member, OrgInfo
 from bot.services.sql import insert_if_absent
@@ -980,7 +988,7 @@ async def nominations_to_answer(session: AsyncSession, member: Member, now: date
         NeedsYou(
             fact=Fact("nominations.home.needs_answer", {"number": round_id, "nominator": nominator}),
             due=closes_at,
-            action_id=ids.NOMINATION_SHOW,
+            action=HomeAction.SHOW_NOMINATION,
             action_label=Fact("nominations.home.answer_button"),
             value=str(nomination_id),
         )
@@ -999,7 +1007,7 @@ async def rounds_to_acclaim(session: AsyncSession, member: Member, now: datetime
     return [
         NeedsYou(
             fact=Fact("nominations.home.needs_acclaim", {"number": found.id}),
-            action_id=ids.NOMINATIONS_REVIEW,
+            action=HomeAction.REVIEW_NOMINATIONS,
             action_label=Fact("nominations.home.review_button"),
             value=str(found.id),
         )
@@ -1017,7 +1025,7 @@ async def open_round_link(session: AsyncSession, member: Member | None, now: dat
         return [
             HomeLink(
                 fact=Fact("nominations.home.round_open", params),
-                action_id=ids.NOMINATE,
+                action=HomeAction.NOMINATE,
                 action_label=Fact("nominations.home.nominate_button"),
                 value=str(found.id),
             )

@@ -31,7 +31,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.blocks import ids
 from bot.services import audit
-from bot.services.contributions import Fact, NeedsYou, Section, digest_section, lead_stats, needs_you
+from bot.services.contributions import Fact, HomeAction, NeedsYou, Section, digest_section, lead_stats, needs_you
 from bot.services.errors import Conflict, ImportFailed, Invalid, Mentions, NotAllowed, NotFound, RowError
 from bot.services.members import SLACK_USER_ID, Member
 from models import Person
@@ -928,7 +928,7 @@ async def my_due_items(session: AsyncSession, member: Member, now: datetime) -> 
         NeedsYou(
             fact=Fact("plans.needs_you", {"title": title}),
             due_day=due,
-            action_id=ids.PLAN_UPDATE,
+            action=HomeAction.UPDATE_ITEM,
             action_label=Fact("plans.button.update"),
             value=str(item_id),
         )

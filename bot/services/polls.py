@@ -49,10 +49,9 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks import ids
 from bot.services import audit, outbox, prefs
 from bot.services.ballot_seal import BallotKeyMissing, BallotKeys, BallotSealError, BallotsMismatch, sealed_key_id
-from bot.services.contributions import Fact, NeedsYou, Section, digest_section, needs_you
+from bot.services.contributions import Fact, HomeAction, NeedsYou, Section, digest_section, needs_you
 from bot.services.counting import Count, count
 from bot.services.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, NotInDirectory
 from bot.services.members import Member, directory_contacts, rep_of
@@ -1205,7 +1204,7 @@ async def polls_to_vote_in(session: AsyncSession, member: Member, now: datetime)
                 {"number": item.poll.id, "question": item.poll.question, "org": item.voter.org_name or ""},
             ),
             due=item.poll.closes_at,
-            action_id=ids.POLL_BALLOT,
+            action=HomeAction.VOTE,
             action_label=Fact("polls.home.vote_button"),
             value=str(item.poll.id),
         )

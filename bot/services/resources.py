@@ -33,11 +33,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.blocks import ids
 from bot.services import audit
 from bot.services import vocabulary as vocab
 from bot.services.contributions import (
     Fact,
+    HomeAction,
     HomeLink,
     NeedsYou,
     Section,
@@ -1173,7 +1173,7 @@ async def reviews_for(session: AsyncSession, member: Member, now: datetime) -> l
         NeedsYou(
             fact=Fact("resources.needs_review", {"count": count}),
             due_day=first_due,
-            action_id=ids.RESOURCE_MINE,
+            action=HomeAction.MY_RESOURCES,
             action_label=Fact("resources.button.review"),
         )
     ]

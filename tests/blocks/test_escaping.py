@@ -41,7 +41,7 @@ from bot.infra.i18n import Translator
 from bot.services import consultations as consult
 from bot.services import nominations as nom
 from bot.services import plans, terms
-from bot.services.contributions import Fact, HomeLink, NeedsYou, Section
+from bot.services.contributions import Fact, HomeAction, HomeLink, NeedsYou, Section
 from bot.services.counting import Count, Round
 from bot.services.digest import LeadDigest, NetworkUpdate, Occasion, Recipient, Reminder
 from bot.services.disclosure import Breakdown, Shown
@@ -292,7 +292,7 @@ HOME = HomeData(
         NeedsYou(
             Fact("polls.home.needs_org_vote", {"number": 12, "question": EVIL, "org": EVIL}),
             due=NOW + timedelta(hours=5),
-            action_id="poll_ballot",
+            action=HomeAction.VOTE,
             action_label=Fact("polls.home.vote_button"),
             value="12",
         ),

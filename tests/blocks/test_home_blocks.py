@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.blocks.home import home_view
 from bot.infra.i18n import Translator
-from bot.services.contributions import Fact, HomeLink, NeedsYou, Section
+from bot.services.contributions import Fact, HomeAction, HomeLink, NeedsYou, Section
 from bot.services.home import Committee, HomeData
 from bot.services.members import Grant, Member, OrgInfo
 from bot.slack.localslack.limits import check_view
@@ -27,7 +27,7 @@ def test_a_home_with_200_open_items_is_still_valid():
         NeedsYou(
             Fact("home.exec_ex_officio", {"user": f"U{n:08d}"}),
             due=NOW + timedelta(days=n - 100),
-            action_id=f"act_{n}",
+            action=HomeAction.VOTE,
             action_label=Fact("home.find"),
             value=str(n),
         )

@@ -14,6 +14,7 @@ from bot.blocks import ids
 from bot.blocks.facts import render_fact
 from bot.infra.i18n import Translator
 from bot.services import members, resources
+from bot.services.contributions import HomeAction
 from bot.shell import payloads
 from jobs import JobEnv
 from jobs import resources as review_job
@@ -154,7 +155,7 @@ async def test_the_home_lists_my_due_reviews_and_the_newest_resources(bot, deps)
         member = await members.get_member(session, REP_TORONTO)
         [due] = await resources.reviews_for(session, member, NOW)
         newest = await resources.newest(session, member, NOW)
-    assert (due.fact.key, due.fact.params["count"], due.action_id) == ("resources.needs_review", 1, ids.RESOURCE_MINE)
+    assert (due.fact.key, due.fact.params["count"], due.action) == ("resources.needs_review", 1, HomeAction.MY_RESOURCES)
     assert render_fact(newest[0].fact, Translator("en")) == "New: <https://example.org/new|Brand new &lt;toolkit&gt;>"
     home = {"id": f"VHOME{REP_TORONTO}", "type": "home", "blocks": []}
     await bot.press(REP_TORONTO, {"action_id": ids.RESOURCE_MINE, "value": ""}, block_id="home_needs", view=home)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.services import consultations, members
 from bot.services.consultations import QuestionKind, QuestionSpec, parse_questions, parse_start
+from bot.services.contributions import HomeAction
 from bot.services.errors import NotAllowed
 from bot.services.feedback import FormInvalid
 from models.feedback import Audience, ConsultationResponse
@@ -164,7 +165,7 @@ async def test_the_home_asks_organisations_that_have_not_answered_and_leads_see_
         digest = await consultations.digest(session, NOW - timedelta(days=7), NOW)
         stats = await consultations.stats(session, NOW)
     [item] = asked
-    assert (item.action_id, item.value, item.due) == ("consult_respond", str(cid), NOW + timedelta(days=9))
+    assert (item.action, item.value, item.due) == (HomeAction.ANSWER_CONSULTATION, str(cid), NOW + timedelta(days=9))
     assert done == [] and lead == []
     assert digest.details[0].params == stats.headline[0].params
     assert (digest.details[0].params["responded"], digest.details[0].params["invited"]) == (1, 4)

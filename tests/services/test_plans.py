@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.blocks import ids
 from bot.infra.i18n import Translator
 from bot.services import members, plans
-from bot.services.contributions import collect_digest, collect_lead_stats, collect_needs_you
+from bot.services.contributions import HomeAction, collect_digest, collect_lead_stats, collect_needs_you
 from bot.services.errors import Conflict, Invalid, NotAllowed
 from models.plans import ActionItem, ActionItemNote, ActionItemOwner, ItemStatus, PlanDirection, PlanObjective
 from tests.support.directory import ADMIN, LEAD, REP_HALIFAX, REP_TORONTO, STAFF_TORONTO, STRANGER, load_directory
@@ -287,5 +287,5 @@ async def test_contributions_to_the_digest_and_the_home(deps):
     [section] = digest
     assert [f.params["count"] for f in section.headline] == [1, 1, 1]  # overdue, due within 14 days, blocked
     assert len(stats[0].details) == 4
-    mine = [n for n in needs if n.action_id == ids.PLAN_UPDATE]
+    mine = [n for n in needs if n.action == HomeAction.UPDATE_ITEM]
     assert [n.value for n in mine] == [str(ids_by_ref["a2"])]  # a1 is due in 8 days: not yet
