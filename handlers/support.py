@@ -81,16 +81,23 @@ def domain_errors(listener: Listener) -> Listener:
     return guarded
 
 
-def form_errors(listener: Listener) -> Listener:
-    """For view submissions: a DomainError naming a `field` (an input block_id) is shown inline
-    in the modal, keeping what the user typed; one without a field goes to the first input."""
+def form_errors(
+    listener: Listener | None = None, /, *, fields: Mapping[str, str] | None = None
+) -> Listener | Callable[[Listener], Listener]:
+    """For view submissions: a DomainError naming a `field` is shown inline in the modal, keeping
+    what the user typed; one without a field (or one the form does not draw) goes to the first input.
+
+    Services name the domain's fields (`PlanField.DUE`); `fields` maps them to the form's block ids,
+    which only the builder knows: `@form_errors(fields=plan_blocks.FIELD_BLOCKS)`."""
+    if listener is None:
+        return functools.partial(form_errors, fields=fields)
 
     async def guarded(args: AsyncArgs) -> None:
         try:
             await _call(listener, args)
         except DomainError as error:
             message = explain(error, args.context["nls"].t)
-            block_id = error.field or first_input_block(args.body)
+            block_id = _block_of(error.field, fields) or first_input_block(args.body)
             if args.ack.response is not None:
                 await tell(args.body, args.client, message)
             elif block_id:
@@ -101,6 +108,12 @@ def form_errors(listener: Listener) -> Listener:
 
     guarded.__name__ = listener.__name__
     return guarded
+
+
+def _block_of(field: str | None, fields: Mapping[str, str] | None) -> str | None:
+    if field is None:
+        return None
+    return field if fields is None else fields.get(field)  # TRANSITIONAL: None keeps field-as-block-id
 
 
 def first_input_block(body: dict[str, Any]) -> str | None:
