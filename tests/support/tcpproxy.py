@@ -1,10 +1,16 @@
 """A TCP proxy on loopback that a test can cut and restore: from the app's side, exactly what a
-database going down and coming back looks like (connections reset, new ones refused)."""
+database going down and coming back looks like (connections reset, new ones refused). The
+`db_proxy` fixture puts one in front of the test's PostgreSQL; a module that uses it imports it
+and overrides `settings` to connect through it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.engine import make_url
 
 
 class CuttableProxy:
@@ -54,3 +60,14 @@ class CuttableProxy:
 
     async def stop(self) -> None:
         await self.cut()
+
+
+@pytest.fixture
+async def db_proxy(database_url: str) -> AsyncIterator[tuple[CuttableProxy, str]]:
+    """A cuttable proxy in front of the test's database, and the database URL through it."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("a network fault between the app and its database needs PostgreSQL")
+    proxy = await CuttableProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    yield proxy, url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    await proxy.stop()
