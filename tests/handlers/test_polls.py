@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -22,7 +21,7 @@ from bot.slack.outbound.polls import post_poll
 from jobs import JobEnv
 from jobs.polls import close_polls, remind_non_voters
 from models import AuditEvent, OutboundMessage
-from models.polls import Poll, PollReceipt, PollStatus
+from models.polls import Poll, PollStatus
 from tests.support.directory import (
     EX_OFFICIO,
     LEAD,
@@ -34,61 +33,22 @@ from tests.support.directory import (
     STRANGER,
     load_directory,
 )
-from tests.support.polls import NOW, load_network, open_poll, poll_message, rep_id, vote
+from tests.support.polls import (
+    CHANNEL,
+    NOW,
+    buttons,
+    create,
+    form,
+    load_network,
+    open_poll,
+    poll_message,
+    posted,
+    press,
+    receipts,
+    rep_id,
+    vote,
+)
 from tests.support.slackbot import text_of
-
-CHANNEL = "CGENERAL"
-
-
-def buttons(message: dict[str, Any], action_id: str) -> list[tuple[dict[str, Any], str]]:
-    """Every element with this action_id in a message, with its block_id."""
-    found = []
-    for block in message.get("blocks", []):
-        for element in [*block.get("elements", []), block.get("accessory") or {}]:
-            if element.get("action_id") == action_id:
-                found.append((element, block.get("block_id", "")))
-    return found
-
-
-async def press(bot, user: str, message: dict[str, Any], action_id: str, index: int = 0) -> dict[str, Any]:
-    """Press a button of the poll message and return the private answer it got."""
-    before = len(bot.slack.calls_to("response_url"))
-    element, block_id = buttons(message, action_id)[index]
-    response = await bot.press(user, element, block_id=block_id, message=message, channel=CHANNEL)
-    assert response.status_code == 200
-    calls = await bot.slack.wait_for("response_url", count=before + 1)
-    return calls[before].args
-
-
-async def create(bot, user: str, answers: dict[str, str | None]) -> Any:
-    """`/nls poll`, then submit the modal with these answers (block_id → typed text)."""
-    before = len(bot.slack.calls_to("views.open"))
-    response = await bot.command(user, "poll", channel=CHANNEL)
-    assert response.status_code == 200
-    view = await bot.opened_view(before)
-    return await bot.submit(user, view, answers)
-
-
-def form(**overrides: str | None) -> dict[str, str | None]:
-    answers: dict[str, str | None] = {
-        ids.POLL_F_QUESTION: "Adopt the <!channel> work plan?",
-        ids.POLL_F_OPTIONS: "Adopt as written\nAdopt with changes\nSend back",
-        ids.POLL_F_KIND: "single",
-        ids.POLL_F_ELECTORATE: "network",
-        ids.POLL_F_CLOSES: (NOW + timedelta(days=3)).isoformat(),
-    }
-    answers.update(overrides)
-    return answers
-
-
-async def posted(bot, poll_id: int) -> dict[str, Any]:
-    await bot.slack.wait_for("chat.postMessage", lambda c: str(c.args.get("text", "")).startswith(f"Poll #{poll_id}:"))
-    return poll_message(bot.slack, poll_id)
-
-
-async def receipts(deps) -> int:
-    async with deps.db.reader() as session:
-        return (await session.execute(select(func.count()).select_from(PollReceipt))).scalar_one()
 
 
 def env(deps) -> JobEnv:
