@@ -8,45 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.blocks import ids
-from bot.shell import payloads
 from models import AuditEvent, OutboundMessage
-from models.feedback import Feedback, Topic, Urgency, Voice
+from models.feedback import Topic, Urgency, Voice
 from tests.support.directory import ADMIN, LEAD, REP_MONTREAL, REP_TORONTO, STAFF_TORONTO, STRANGER, load_directory
-from tests.support.slackbot import find_action, text_of
+from tests.support.feedback import NEWCOMER_WORDS, answers, open_form, stored
+from tests.support.slackbot import text_of
 
-NEWCOMER_WORDS = "Nous cherchons un logement depuis 4 mois 🏠\nLes loyers à Montréal dépassent l'allocation « RAP »."
 TRICKY = "<!channel> <!here> <@UADMIN001> <https://evil.example|Official ballot> & co"
-
-
-async def open_form(bot, user: str, how: str = "command") -> dict:
-    before = len(bot.slack.calls_to("views.open"))
-    if how == "command":
-        await bot.command(user, "feedback")
-    elif how == "shortcut":
-        await bot.post(payloads.shortcut(user, ids.SHORTCUT_SHARE_FEEDBACK))
-    else:  # the button on the App Home
-        await bot.event(payloads.app_home_opened(user))
-        await bot.slack.wait_for("views.publish", lambda c: c.args["user_id"] == user)
-        home = bot.slack.home_views[user]
-        button, block_id = find_action(home["blocks"], ids.FEEDBACK_OPEN)
-        await bot.press(user, button, block_id=block_id, view=home)
-    return await bot.opened_view(before)
-
-
-def answers(**overrides: str | None) -> dict[str, str | None]:
-    base = {
-        ids.FEEDBACK_VOICE: "newcomer",
-        ids.FEEDBACK_TOPIC: "housing",
-        ids.FEEDBACK_PROVINCE: "QC",
-        ids.FEEDBACK_TEXT: NEWCOMER_WORDS,
-        ids.FEEDBACK_URGENCY: "urgent",
-    }
-    return {**base, **overrides}
-
-
-async def stored(deps) -> list[Feedback]:
-    async with deps.db.reader() as session:
-        return list((await session.execute(select(Feedback).order_by(Feedback.received_on))).scalars())
 
 
 async def test_a_newcomer_voice_is_received_anonymously_with_a_reference(bot, deps):
