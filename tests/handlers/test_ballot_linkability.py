@@ -24,8 +24,7 @@ from bot.app import web_client
 from bot.blocks import ids
 from bot.services import polls
 from bot.slack.outbound.polls import post_poll
-from tests.handlers.test_polls import press
-from tests.support.polls import NOW, load_network, open_poll, poll_message, rep_id
+from tests.support.polls import NOW, load_network, open_poll, poll_message, press, rep_id
 from tests.support.reader import (
     Row,
     Snapshot,

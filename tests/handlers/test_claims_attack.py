@@ -34,16 +34,15 @@ from bot.transport.socket_mode import GuardedSocketModeHandler
 from bot.transport.submissions import RecentAnswers
 from models.feedback import Feedback
 from models.polls import Poll
-from tests.handlers.test_database_outage import db_proxy  # noqa: F401 (a fixture, used by name below)
-from tests.handlers.test_feedback_flow import answers, open_form
-from tests.handlers.test_polls import CHANNEL, form
-from tests.handlers.test_socket_mode import Websocket
-from tests.handlers.test_submit_once import BUSY, _count, _submit_until_not_busy
 from tests.support.directory import LEAD, REP_MONTREAL, STRANGER, load_directory
-from tests.support.polls import NOW
+from tests.support.feedback import answers, open_form
+from tests.support.polls import CHANNEL, NOW, form
 from tests.support.resources import load_library
 from tests.support.serving import serving
 from tests.support.slackbot import SIGNING_SECRET, find_action
+from tests.support.submissions import BUSY, count_rows, submit_until_not_busy
+from tests.support.tcpproxy import db_proxy  # noqa: F401 (a fixture, used by name below)
+from tests.support.websocket import Websocket
 
 
 @asynccontextmanager
@@ -104,11 +103,11 @@ async def test_a_second_submit_that_stops_waiting_does_not_close_a_modal_that_sa
     second = await bot.submit(LEAD, view, values)  # Submit again while the first is held
     release.set()
     await first
-    assert second.content or await _count(deps, Poll) == 1, "the modal was closed and nothing was saved"
+    assert second.content or await count_rows(deps, Poll) == 1, "the modal was closed and nothing was saved"
     assert BUSY in second.text  # it said so instead, and the person can press Submit again
     deps.settings.ack_budget = DEFAULT_BUDGET_SECONDS
-    await _submit_until_not_busy(bot, LEAD, view, values)
-    assert await _count(deps, Poll) == 1
+    await submit_until_not_busy(bot, LEAD, view, values)
+    assert await count_rows(deps, Poll) == 1
 
 
 async def test_a_kept_receipt_is_gone_after_its_time_even_when_no_other_modal_is_submitted():
@@ -142,11 +141,11 @@ async def test_socket_mode_comes_through_the_claims_too(bot, deps):
         await handler.handle(socket, SocketModeRequest(type="interactive", envelope_id="E1", payload=envelope))
     first, second = (sent.payload for sent in socket.sent)
     assert first["response_action"] == "update" and second == first
-    assert await _count(deps, Feedback) == 1
+    assert await count_rows(deps, Feedback) == 1
 
 
 class TestASubmitWhileTheDatabaseIsDown:
-    """PostgreSQL through a proxy the test cuts (as tests/handlers/test_database_outage.py)."""
+    """PostgreSQL through a proxy the test cuts (as tests/transport/test_database_outage.py)."""
 
     @pytest.fixture
     def settings(self, db_proxy, slack):  # noqa: F811 (the fixture imported above)
@@ -167,4 +166,4 @@ class TestASubmitWhileTheDatabaseIsDown:
         assert down.status_code == 200 and "try again in a minute" in str(down.json()["errors"])
         await proxy.restore()
         assert (await bot.submit(REP_MONTREAL, view, answers())).json()["response_action"] == "update"
-        assert await _count(deps, Feedback) == 1
+        assert await count_rows(deps, Feedback) == 1

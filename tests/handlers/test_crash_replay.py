@@ -25,8 +25,8 @@ from bot.blocks import ids
 from bot.shell import payloads
 from bot.shell.forms import state_values
 from models.feedback import Feedback
-from tests.handlers.test_feedback_flow import answers
 from tests.support.directory import REP_MONTREAL, load_directory
+from tests.support.feedback import answers
 from tests.support.resources import load_library
 from tests.support.slackbot import BALLOT_KEY, SIGNING_SECRET, BotClient, find_action, text_of
 

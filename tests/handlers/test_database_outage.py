@@ -5,23 +5,12 @@ by itself, and nothing is half-written."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.infra.settings import Settings
 from models import UserPref
 from tests.support.directory import REP_TORONTO, load_directory
 from tests.support.slackbot import SIGNING_SECRET, text_of
-from tests.support.tcpproxy import CuttableProxy
-
-
-@pytest.fixture
-async def db_proxy(database_url):
-    url = make_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("a network fault between the app and its database needs PostgreSQL")
-    proxy = await CuttableProxy(url.host or "127.0.0.1", url.port or 5432).start()
-    yield proxy, url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    await proxy.stop()
+from tests.support.tcpproxy import db_proxy  # noqa: F401 (a fixture, used by name below)
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from bot.infra.i18n import Translator
 from bot.services.contributions import collect_digest
 from bot.shell import payloads
 from models.feedback import Feedback
-from tests.handlers.test_feedback_flow import answers, open_form
 from tests.support.directory import LEAD, load_directory
+from tests.support.feedback import answers, open_form
 from tests.support.slackbot import text_of
 
 HALIFAX = "UHALIFAX1"

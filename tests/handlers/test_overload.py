@@ -13,13 +13,11 @@ import time
 from sqlalchemy import text
 
 from bot.blocks import ids
-from tests.handlers.test_feedback_flow import answers, open_form, stored
-from tests.handlers.test_polls import create, form, posted, press, receipts
 from tests.support.directory import LEAD, REP_MONTREAL, REP_TORONTO, load_directory
-from tests.support.polls import NOW
+from tests.support.feedback import answers, open_form, stored
+from tests.support.polls import NOW, create, form, posted, press, receipts
 from tests.support.slackbot import text_of
-
-BUSY = "nothing was saved"
+from tests.support.submissions import BUSY
 
 
 async def test_a_form_submitted_too_late_is_refused_inline_and_saved_once_when_sent_again(bot, deps):

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from bot.blocks import ids
 from bot.slack.localslack.server import BOT_USER_ID
-from tests.handlers.test_polls import CHANNEL, create, form, posted, press
 from tests.support.directory import REP_TORONTO, STAFF_TORONTO, STRANGER, load_directory
-from tests.support.polls import NOW
+from tests.support.polls import CHANNEL, NOW, create, form, posted, press
 from tests.support.slackbot import text_of
 
 

@@ -5,12 +5,10 @@ for — a recorder of what would be sent back to Slack."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_sdk.socket_mode.request import SocketModeRequest
-from slack_sdk.socket_mode.response import SocketModeResponse
 from sqlalchemy import select
 
 from bot.app import build_app
@@ -18,17 +16,7 @@ from bot.shell import payloads
 from bot.transport.socket_mode import GuardedSocketModeHandler
 from models import UserPref
 from tests.support.directory import STRANGER
-
-
-@dataclass
-class Websocket:
-    """What Slack would receive over the app's websocket."""
-
-    sent: list[SocketModeResponse] = field(default_factory=list)
-    logger: logging.Logger = field(default_factory=lambda: logging.getLogger("socket-test"))
-
-    async def send_socket_mode_response(self, response: SocketModeResponse) -> None:
-        self.sent.append(response)
+from tests.support.websocket import Websocket
 
 
 def _command(bot: Any, text: str) -> SocketModeRequest:

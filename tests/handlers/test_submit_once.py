@@ -6,33 +6,16 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import func, select
-
 from bot.blocks import ids
 from bot.deps import Deps
 from bot.infra.db import Database
 from models.feedback import Feedback
 from models.polls import Poll
-from tests.handlers.test_feedback_flow import answers, open_form
-from tests.handlers.test_polls import create, form
 from tests.support.directory import LEAD, REP_MONTREAL, load_directory
-from tests.support.polls import NOW
+from tests.support.feedback import answers, open_form
+from tests.support.polls import NOW, create, form
 from tests.support.serving import serving
-
-BUSY = "nothing was saved"
-
-
-async def _count(deps, model) -> int:
-    async with deps.db.reader() as session:
-        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
-
-
-async def _submit_until_not_busy(bot, user, view, values) -> None:
-    for _ in range(20):
-        response = await bot.submit(user, view, values)
-        if BUSY not in response.text:
-            return
-    raise AssertionError("every Submit refused as busy")
+from tests.support.submissions import BUSY, count_rows, submit_until_not_busy
 
 
 async def test_the_same_feedback_form_submitted_again_is_saved_once(bot, deps):
@@ -42,7 +25,7 @@ async def test_the_same_feedback_form_submitted_again_is_saved_once(bot, deps):
     again = await bot.submit(REP_MONTREAL, view, answers())  # a fresh trigger id, the same view
     assert first.json()["response_action"] == "update"
     assert again.status_code == 200 and again.json() == first.json()  # the same receipt
-    assert await _count(deps, Feedback) == 1
+    assert await count_rows(deps, Feedback) == 1
 
 
 async def test_ten_submits_at_once_save_one(bot, deps):
@@ -54,10 +37,10 @@ async def test_ten_submits_at_once_save_one(bot, deps):
     # one shows the receipt of the one submission that saved.
     answered = [r.json() for r in responses if BUSY not in r.text]
     assert all(a == answered[0] and a["response_action"] == "update" for a in answered)
-    assert await _count(deps, Feedback) == min(len(answered), 1)
+    assert await count_rows(deps, Feedback) == min(len(answered), 1)
     if not answered:  # every claimant was refused as busy: Submit again, as the person would
-        await _submit_until_not_busy(bot, REP_MONTREAL, view, answers())
-    assert await _count(deps, Feedback) == 1
+        await submit_until_not_busy(bot, REP_MONTREAL, view, answers())
+    assert await count_rows(deps, Feedback) == 1
 
 
 async def test_a_form_refused_inline_can_be_corrected_and_submitted_once(bot, deps):
@@ -66,7 +49,7 @@ async def test_a_form_refused_inline_can_be_corrected_and_submitted_once(bot, de
     refused = (await bot.submit(REP_MONTREAL, view, answers(**{ids.FEEDBACK_TEXT: ""}))).json()
     assert refused["response_action"] == "errors"
     assert (await bot.submit(REP_MONTREAL, view, answers())).json()["response_action"] == "update"
-    assert await _count(deps, Feedback) == 1
+    assert await count_rows(deps, Feedback) == 1
 
 
 async def test_five_identical_poll_creations_at_once_post_one_poll(bot, deps, clock):
@@ -78,10 +61,10 @@ async def test_five_identical_poll_creations_at_once_post_one_poll(bot, deps, cl
     responses = await asyncio.gather(*(bot.submit(LEAD, view, form()) for _ in range(5)))
     answered = [r.content for r in responses if BUSY not in r.text]
     assert answered.count(answered[0] if answered else b"") == len(answered)  # one answer, repeated
-    assert await _count(deps, Poll) == min(len(answered), 1)
+    assert await count_rows(deps, Poll) == min(len(answered), 1)
     if not answered:
-        await _submit_until_not_busy(bot, LEAD, view, form())
-    assert await _count(deps, Poll) == 1
+        await submit_until_not_busy(bot, LEAD, view, form())
+    assert await count_rows(deps, Poll) == 1
     assert create  # the poll form's own helper, for the answers' shape
 
 
@@ -93,7 +76,7 @@ async def test_a_form_shown_again_by_an_update_is_a_new_submission(bot, deps):
     await bot.submit(REP_MONTREAL, view, answers())
     updated = {**view, "hash": view["hash"] + "-updated"}
     assert (await bot.submit(REP_MONTREAL, updated, answers())).json()["response_action"] == "update"
-    assert await _count(deps, Feedback) == 2
+    assert await count_rows(deps, Feedback) == 2
 
 
 async def test_a_second_submit_of_a_refused_form_is_judged_again(bot, deps):
@@ -103,7 +86,7 @@ async def test_a_second_submit_of_a_refused_form_is_judged_again(bot, deps):
     empty = answers(**{ids.FEEDBACK_TEXT: ""})
     first, second = [(await bot.submit(REP_MONTREAL, view, empty)).json() for _ in range(2)]
     assert first["response_action"] == second["response_action"] == "errors"
-    assert await _count(deps, Feedback) == 0
+    assert await count_rows(deps, Feedback) == 0
 
 
 async def test_after_a_restart_a_second_submit_is_acknowledged_and_not_saved(bot, deps, settings, slack):
@@ -118,4 +101,4 @@ async def test_after_a_restart_a_second_submit_is_acknowledged_and_not_saved(bot
     finally:
         await restarted.close()
     assert again.status_code == 200 and again.content == b""
-    assert await _count(deps, Feedback) == 1
+    assert await count_rows(deps, Feedback) == 1
