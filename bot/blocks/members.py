@@ -7,8 +7,7 @@ from datetime import date
 
 from bot.blocks.common import Reply, context, escape, fit, header, lines, mrkdwn
 from bot.infra.i18n import Translator
-from bot.services.members import Member, OrgSummary, group_by_province
-from models import Role
+from bot.services.members import Member, OrgSummary, Role, group_by_province
 
 
 def role_label(role: Role, t: Translator) -> str:
