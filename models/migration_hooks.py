@@ -1,4 +1,9 @@
-"""Alembic autogenerate hooks shared by migrations/env.py and scripts/migration_diff.py."""
+"""What migrations share with the code around them: the autogenerate hooks of migrations/env.py
+and scripts/migration_diff.py, and the refusal a migration raises when the operator must act.
+
+Migrations import nothing of the bot (an upgrade runs from the models and Alembic alone), so
+what they raise for the operator is defined here, and the bot's upgrade turns it into its line.
+"""
 
 from __future__ import annotations
 
@@ -19,3 +24,9 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
         return "sa.DateTime(timezone=True)"
     return False
+
+
+class UpgradeRefused(Exception):
+    """A migration cannot run as configured (a setting it needs is missing); the message is the
+    one line telling the operator what to set. Raised inside the migration's transaction, so
+    nothing of the upgrade is left half-done."""

@@ -29,8 +29,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.infra import sqlite_async
+from bot.infra.settings import SettingsError
 from bot.transport import claims
 from bot.transport.deadline import refuse_if_overdue
+from models.migration_hooks import UpgradeRefused
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +138,15 @@ class Database:
         A migration may ask for its tables to be compacted afterwards (`compact` in the Alembic
         attributes), so rows it rewrote leave no readable copy in the freed space."""
         attributes: dict[str, Any] = {"ballot_keys": ballot_keys, "compact": []}
-        async with self.engine.connect() as conn:
-            if not self.is_sqlite:
-                # Several replicas may start at once: one migrates, the others wait and find it done.
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            await conn.run_sync(_run_alembic, "upgrade", "heads", attributes)
-            await conn.commit()
+        try:
+            async with self.engine.connect() as conn:
+                if not self.is_sqlite:
+                    # Several replicas may start at once: one migrates, the others wait and find it done.
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                await conn.run_sync(_run_alembic, "upgrade", "heads", attributes)
+                await conn.commit()
+        except UpgradeRefused as refused:  # a setting to fix: the CLI says it in one line, as any other
+            raise SettingsError(str(refused)) from refused
         if attributes["compact"]:
             await self.compact(attributes["compact"], whole_file=True)
 

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import context, op
 
+from models.migration_hooks import UpgradeRefused
+
 revision: str = "0008"
 down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -69,10 +71,8 @@ def _seal_open_secret_polls() -> None:
         return
     keys = context.config.attributes.get("ballot_keys")
     if keys is None:
-        from bot.infra.settings import SettingsError
-
         numbers = ", ".join(f"#{poll_id}" for poll_id, _ in with_ballots)
-        raise SettingsError(
+        raise UpgradeRefused(
             f"NLS_BALLOT_KEY must be set to upgrade: open secret poll(s) {numbers} hold ballots to seal "
             "(make a key with `nlsbot ballot-key new`)"
         )
