@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
@@ -65,6 +66,16 @@ KIND_PREFIXES = {
 }
 PREFIX = re.compile(r"^(?P<word>[^\W\d_]+)\s*:\s*(?P<rest>.*)$")
 BULLET = re.compile(r"^(?:[-•*]|\d{1,2}[.)])\s+")
+
+
+class ConsultationField(StrEnum):
+    """The start form's fields, as the rules name them (`StartForm`'s attribute names)."""
+
+    TITLE = "title"
+    QUESTIONS = "questions"
+    DEADLINE = "deadline"
+    AUDIENCE = "audience"
+    CHANNEL = "channel"
 
 
 # --- what the service hands out -------------------------------------------------------------
@@ -236,7 +247,7 @@ def parse_start(raw: Mapping[str, Any], *, now: datetime, tz: tzinfo) -> Draft:
     try:
         form = StartForm.model_validate(raw)
     except ValidationError as exc:
-        raise form_invalid(exc, "consult") from None
+        raise form_invalid(exc, "consult", ConsultationField) from None
     deadline = closing_instant(form.deadline, tz)
     if deadline <= now:
         raise FormInvalid({"deadline": ("consult.error.deadline_past", {})})

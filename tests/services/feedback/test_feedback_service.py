@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.services import feedback, members
 from bot.services.disclosure import Breakdown, Shown
-from bot.services.errors import NotAllowed
+from bot.services.errors import Invalid, NotAllowed
 from bot.services.feedback import REF_ALPHABET, FeedbackForm, FormInvalid, parse_form, parse_since
 from models import AuditEvent
 from models.feedback import Feedback, Topic, Urgency, Voice
@@ -78,7 +78,7 @@ def test_references_are_random_and_unambiguous():
 def test_since_defaults_to_thirty_days_and_reads_an_iso_day():
     assert parse_since("", TODAY) == date(2026, 2, 8)
     assert parse_since("since 2026-01-31", TODAY) == parse_since("depuis 2026-01-31", TODAY) == date(2026, 1, 31)
-    with pytest.raises(feedback.Invalid):
+    with pytest.raises(Invalid):
         parse_since("since last week", TODAY)
 
 
