@@ -34,12 +34,13 @@ from bot.services.plans import (
     DirectionInfo,
     DirectionProgress,
     Item,
+    ItemStatus,
     Note,
+    PlanField,
     PlanProgress,
     Snoozed,
     Tally,
 )
-from models.plans import ItemStatus
 
 STATUS_EMOJI = {
     ItemStatus.NOT_STARTED: ":white_circle:",
@@ -52,6 +53,20 @@ OVERDUE_EMOJI = ":warning:"
 MAX_MINE = 12  # two blocks each (the item, its buttons): well inside Slack's 50
 MAX_PER_OBJECTIVE = 8
 SECTION_BUDGET = 2900  # characters per section, leaving room for "…and N more"
+
+# The input each domain field is drawn as, in the Update and Add modals (block and action ids alike),
+# so a rule's refusal is shown next to what the person typed: `@form_errors(fields=FIELD_BLOCKS)`.
+FIELD_BLOCKS: dict[PlanField, str] = {
+    PlanField.STATUS: ids.PLAN_STATUS,
+    PlanField.PERCENT: ids.PLAN_PERCENT,
+    PlanField.NOTE: ids.PLAN_NOTE,
+    PlanField.OBJECTIVE: ids.PLAN_OBJECTIVE,
+    PlanField.TITLE: ids.PLAN_TITLE,
+    PlanField.OWNERS: ids.PLAN_OWNERS,
+    PlanField.WORKING_GROUP: ids.PLAN_WORKING_GROUP,
+    PlanField.START: ids.PLAN_START,
+    PlanField.DUE: ids.PLAN_DUE,
+}
 
 
 def status_label(status: ItemStatus, t: Translator) -> str:

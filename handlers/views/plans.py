@@ -31,7 +31,7 @@ def _choice(view: dict[str, Any], block_id: str) -> str | None:
     return (_state(view, block_id).get("selected_option") or {}).get("value")
 
 
-@form_errors
+@form_errors(fields=plan_blocks.FIELD_BLOCKS)
 async def on_update_submit(
     ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx
 ) -> None:
@@ -47,7 +47,7 @@ async def on_update_submit(
     await _saved(ack, client, nls, item)
 
 
-@form_errors
+@form_errors(fields=plan_blocks.FIELD_BLOCKS)
 async def on_add_submit(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
     draft = plans.parse_draft(
         objective=_choice(view, ids.PLAN_OBJECTIVE),

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.blocks import ids
 from bot.infra.i18n import Translator
 from bot.services import members, plans
 from bot.services.contributions import HomeAction, collect_digest, collect_lead_stats, collect_needs_you
 from bot.services.errors import Conflict, Invalid, NotAllowed
+from bot.services.plans import PlanField
 from models.plans import ActionItem, ActionItemNote, ActionItemOwner, ItemStatus, PlanDirection, PlanObjective
 from tests.support.directory import ADMIN, LEAD, REP_HALIFAX, REP_TORONTO, STAFF_TORONTO, STRANGER, load_directory
 from tests.support.plans import action, add_actions, load_plan, plan_document
@@ -183,7 +183,7 @@ async def test_done_means_a_hundred_percent_and_only_leads_drop(deps):
             s, actor=lead, item_id=ids_by_ref["a2"], update=plans.ItemUpdate(ItemStatus.DROPPED, 0, None), now=NOW
         )
     assert done.percent == 100
-    assert refused.value.field == ids.PLAN_STATUS
+    assert refused.value.field == PlanField.STATUS
 
 
 async def test_a_dropped_item_is_closed_for_everyone(deps):
@@ -200,17 +200,17 @@ async def test_a_dropped_item_is_closed_for_everyone(deps):
                     s, actor=await _member(deps, user), item_id=ids_by_ref["a2"],
                     update=plans.ItemUpdate(ItemStatus.IN_PROGRESS, 10, None), now=NOW,
                 )  # fmt: skip
-        assert closed.value.key == "plans.errors.dropped" and closed.value.field == ids.PLAN_STATUS
+        assert closed.value.key == "plans.errors.dropped" and closed.value.field == PlanField.STATUS
 
 
 @pytest.mark.parametrize(
     ("percent", "note", "key", "field"),
     [
-        ("-1", None, "plans.errors.percent_range", ids.PLAN_PERCENT),
-        ("101", None, "plans.errors.percent_range", ids.PLAN_PERCENT),
-        ("forty", None, "plans.errors.percent_number", ids.PLAN_PERCENT),
-        ("", None, "plans.errors.percent_number", ids.PLAN_PERCENT),
-        ("50", "x" * 5000, "plans.errors.note_too_long", ids.PLAN_NOTE),
+        ("-1", None, "plans.errors.percent_range", PlanField.PERCENT),
+        ("101", None, "plans.errors.percent_range", PlanField.PERCENT),
+        ("forty", None, "plans.errors.percent_number", PlanField.PERCENT),
+        ("", None, "plans.errors.percent_number", PlanField.PERCENT),
+        ("50", "x" * 5000, "plans.errors.note_too_long", PlanField.NOTE),
     ],
 )
 def test_bad_update_input_names_its_field(percent, note, key, field):
@@ -234,14 +234,14 @@ async def test_adding_items_checks_dates_owners_and_who_adds(deps):
     }  # fmt: skip
     with pytest.raises(Invalid) as bad:
         plans.parse_draft(**form)
-    assert bad.value.field == ids.PLAN_DUE
+    assert bad.value.field == PlanField.DUE
     draft = plans.parse_draft(**{**form, "due": "2026-09-30", "owners": [REP_TORONTO, "UNOBODY01"]})
     async with deps.db.transaction() as s:
         with pytest.raises(NotAllowed):
             await plans.add_item(s, actor=await _member(deps, REP_TORONTO), draft=draft, now=NOW)
         with pytest.raises(Invalid) as unknown:
             await plans.add_item(s, actor=await _member(deps, LEAD), draft=draft, now=NOW)
-    assert unknown.value.field == ids.PLAN_OWNERS and str(unknown.value.params["users"]) == "<@UNOBODY01>"
+    assert unknown.value.field == PlanField.OWNERS and str(unknown.value.params["users"]) == "<@UNOBODY01>"
     async with deps.db.transaction() as s:
         item = await plans.add_item(
             s, actor=await _member(deps, LEAD), draft=plans.parse_draft(**{**form, "due": "2026-09-30"}), now=NOW
