@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.infra.i18n import Translator
 from bot.services import resources
-from bot.services.errors import Conflict, ImportFailed, NotAllowed
+from bot.services.errors import Conflict, ImportFailed, Invalid, NotAllowed
 from bot.services.resources import DuplicateResource, FormInvalid
 from models import AuditEvent
 from models.resources import Resource
@@ -131,7 +131,7 @@ async def test_an_edit_may_hand_the_resource_to_another_member_only(deps):
     added = await add(deps, REP_TORONTO, title="Housing toolkit", url="https://example.org/h")
     data = resources.validate_input(fields("Housing toolkit", url="https://example.org/h"))
     async with deps.db.transaction() as session:
-        with pytest.raises(resources.Invalid) as refused:
+        with pytest.raises(Invalid) as refused:
             await resources.edit_resource(session, actor=await member(deps, REP_TORONTO), resource_id=added.id,
                                           data=data, now=NOW, owner_id="UNOBODY01")  # fmt: skip
     assert refused.value.field == "owner"

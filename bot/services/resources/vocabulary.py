@@ -1,5 +1,6 @@
 """The search vocabulary (`resource_terms`: each folded word of a live resource and how many
-resources have it), held in memory by each process for up to a minute.
+resources have it), kept in step by every write and held in memory by each process for up to a
+minute.
 
 Every search asks it which words are whole words (exact forms instead of prefixes), and every
 "did you mean" which words are unknown and which known words are closest. Asked of the database,
@@ -15,16 +16,19 @@ from __future__ import annotations
 
 import bisect
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, delete, event, false, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from models.resources import ResourceTerm
+from bot.services.resources.words import findable_words
+from bot.services.sql import dialect_of
+from models.resources import Resource, ResourceTerm
 
 MAX_AGE = 60.0  # seconds
 
@@ -86,3 +90,47 @@ _CHANGED = "nls_vocabulary_changed"
 def _forget_committed(session: Session) -> None:
     if session.info.pop(_CHANGED, False):
         _copies.pop(session.get_bind(), None)  # type: ignore[call-overload]
+
+
+# --- keeping the counts: every write, and a recount after a bulk load ---------------------------
+
+
+async def count_terms(session: AsyncSession, changes: Counter[str]) -> None:
+    """Apply +n/-n document counts to the vocabulary, in term order (so concurrent writers lock
+    rows in the same order and cannot deadlock)."""
+    changes = Counter({t: n for t, n in changes.items() if n})
+    if not changes:
+        return
+    forget(session)
+    insert = postgresql.insert if dialect_of(session) == "postgresql" else sqlite.insert
+    rows = [{"term": t[:64], "size": len(t), "docs": n} for t, n in sorted(changes.items())]
+    for start in range(0, len(rows), 1000):
+        stmt = insert(ResourceTerm).values(rows[start : start + 1000])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[ResourceTerm.term], set_={"docs": ResourceTerm.docs + stmt.excluded.docs}
+        )
+        await session.execute(stmt)
+
+
+def terms_of(resource: Resource) -> set[str]:
+    return set() if resource.retired else findable_words(resource.title, resource.tags, resource.description)
+
+
+def difference(before: set[str], after: set[str]) -> Counter[str]:
+    """+1 for each word a resource gained, -1 for each it lost (a Counter keeps negatives here)."""
+    return Counter({**{t: 1 for t in after - before}, **{t: -1 for t in before - after}})
+
+
+async def rebuild_vocabulary(session: AsyncSession) -> int:
+    """Recount the vocabulary from every live resource (after a bulk load that bypassed the
+    service). Returns the number of distinct terms."""
+    counts: Counter[str] = Counter()
+    rows = await session.stream(
+        select(Resource.title, Resource.tags, Resource.description).where(Resource.retired == false())
+    )
+    async for title, tags, description in rows:
+        counts.update(findable_words(title, tags, description))
+    await session.execute(delete(ResourceTerm))
+    forget(session)
+    await count_terms(session, counts)
+    return len(counts)
