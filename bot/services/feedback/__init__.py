@@ -3,7 +3,7 @@ own, read by the NLS leads ("nothing about us without us").
 
 Anonymous means anonymous, and the rule lives in `submitting` so every way in (modal, shell, demo)
 obeys it; what it cannot hide — Slack and the request in transit see who clicked — is written
-down in docs/feedback.md. `reading` is what the leads see, `export` the operators' CSV,
+down in docs/feedback.md. `reading` is what the leads see, `csv_export` the operators' CSV,
 `contributors` the digest's and Home's numbers, `forms` what every Voices form shares.
 
 This file is the feature's public surface: callers import from `bot.services.feedback`.
@@ -12,7 +12,7 @@ This file is the feature's public surface: callers import from `bot.services.fee
 from __future__ import annotations
 
 from bot.services.feedback.contributors import digest, stats  # registers the digest's and Home's numbers
-from bot.services.feedback.export import EXPORT_COLUMNS, export_rows
+from bot.services.feedback.csv_export import EXPORT_COLUMNS, export_rows
 from bot.services.feedback.fields import FeedbackField
 from bot.services.feedback.forms import FormInvalid, check_length, clean_text, form_invalid
 from bot.services.feedback.reading import Entry, FeedbackSummary, ensure_reader, entries, parse_since, summary
