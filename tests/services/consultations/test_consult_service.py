@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.services import consultations, members
 from bot.services.consultations import QuestionKind, QuestionSpec, parse_questions, parse_start
 from bot.services.contributions import HomeAction
-from bot.services.errors import NotAllowed
+from bot.services.errors import Invalid, NotAllowed
 from bot.services.feedback import FormInvalid
 from models.feedback import Audience, ConsultationResponse
 from tests.support.voices import LEAD, load_network, rep, staff
@@ -151,7 +151,7 @@ async def test_closing_happens_once_and_counts_the_turnout(deps):
         [notice] = await consultations.close_due(session, now=deadline, default_locale="en")
         assert await consultations.close_due(session, now=deadline + timedelta(hours=1), default_locale="en") == []
     assert (notice.key, notice.user_id, notice.responded, notice.invited) == (f"consult-closed:{cid}", LEAD, 1, 4)
-    with pytest.raises(consultations.Invalid):
+    with pytest.raises(Invalid):
         await _respond(deps, rep(2), cid, ["Work", "", ""], at=deadline - timedelta(seconds=1))
 
 
