@@ -12,7 +12,7 @@ from bot.demo import DEMO_MARK
 from bot.deps import Deps
 from bot.services import nominations
 from bot.services.members import get_member
-from models.nominations import ElectionMethod
+from bot.services.nominations import ElectionMethod
 
 CHANNEL = "CSHELL"  # the local shell's channel
 COMMITTEE = "UDEMO0007"  # Chloé Arsenault, Nominations Committee

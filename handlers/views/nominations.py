@@ -19,23 +19,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import ids
 from bot.blocks import nominations as nomination_blocks
+from bot.blocks.nominations import nominating as nominating_blocks
+from bot.blocks.nominations import rounds as round_blocks
 from bot.services import nominations, terms
 from bot.services.errors import Invalid
+from bot.services.nominations import ElectionMethod, NominationField
 from bot.slack.outbound.nominations import post_round, queue
 from bot.slack.sender import deliver_due
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import form_errors, form_values
-from handlers.views.polls import inline_at
-from models.nominations import ElectionMethod
-
-ROUND_FIELDS = {
-    "seats": ids.ROUND_F_SEATS, "reserved": ids.ROUND_F_RESERVED, "method": ids.ROUND_F_METHOD,
-    "nominations_close_at": ids.ROUND_F_NOMINATIONS_CLOSE, "election_closes_at": ids.ROUND_F_ELECTION_CLOSE,
-    "term_years": ids.ROUND_F_TERM, "channel": ids.ROUND_F_CHANNEL,
-}  # fmt: skip
-NOMINATION_FIELDS = {"nominee": ids.NOMINATION_F_NOMINEE, "statement": ids.NOMINATION_F_STATEMENT}
-REASON_FIELDS = {"reason": ids.NOMINATION_F_REASON}
 
 
 def register(app: AsyncApp) -> None:
@@ -46,7 +39,8 @@ def register(app: AsyncApp) -> None:
 
 
 class RoundForm(BaseModel):
-    """The round modal's shape; the rules (seat counts, deadlines, who may) are the service's."""
+    """The round modal's shape, one attribute per `NominationField` the modal draws; the rules (seat
+    counts, deadlines, who may) are the service's."""
 
     seats: int = 0
     reserved: list[str] = []
@@ -64,16 +58,17 @@ class RoundForm(BaseModel):
 
 def parse_round(view: dict[str, Any], *, locale: str) -> nominations.RoundSpec:
     values = form_values(view)
-    raw = {name: values.get(block_id) for name, block_id in ROUND_FIELDS.items()}
+    raw = {field.value: values.get(block_id) for field, block_id in round_blocks.FIELD_BLOCKS.items()}
     try:
         form = RoundForm.model_validate({k: v for k, v in raw.items() if v not in (None, "")})
     except ValidationError as exc:
         name = str(exc.errors()[0]["loc"][0])
-        raise Invalid("nominations.error.number", field=ROUND_FIELDS.get(name, ids.ROUND_F_SEATS)) from None
+        field = NominationField(name) if name in round_blocks.FIELD_BLOCKS else NominationField.SEATS
+        raise Invalid("nominations.error.number", field=field) from None
     if form.nominations_close_at is None:
-        raise Invalid("nominations.error.deadline_missing", field=ids.ROUND_F_NOMINATIONS_CLOSE)
+        raise Invalid("nominations.error.deadline_missing", field=NominationField.NOMINATIONS_CLOSE_AT)
     if form.election_closes_at is None:
-        raise Invalid("nominations.error.deadline_missing", field=ids.ROUND_F_ELECTION_CLOSE)
+        raise Invalid("nominations.error.deadline_missing", field=NominationField.ELECTION_CLOSES_AT)
     return nominations.RoundSpec(
         seats=form.seats, reserved=tuple(form.reserved), method=form.method,
         nominations_close_at=form.nominations_close_at, election_closes_at=form.election_closes_at,
@@ -81,13 +76,12 @@ def parse_round(view: dict[str, Any], *, locale: str) -> nominations.RoundSpec:
     )  # fmt: skip
 
 
-@form_errors
+@form_errors(fields=round_blocks.FIELD_BLOCKS)
 async def on_round(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
     deps, now = nls.deps, nls.deps.now()
-    with inline_at(ROUND_FIELDS):
-        spec = parse_round(view, locale=nls.t.locale)
-        async with deps.db.transaction() as session:
-            round_ = await nominations.open_round(session, spec=spec, actor=nls.actor, now=now)
+    spec = parse_round(view, locale=nls.t.locale)
+    async with deps.db.transaction() as session:
+        round_ = await nominations.open_round(session, spec=spec, actor=nls.actor, now=now)
     await ack(response_action="update", view=nomination_blocks.round_opened_view(round_, nls.t))
     if await post_round(deps, client, round_) is None:
         await client.chat_postMessage(
@@ -99,7 +93,7 @@ def _selected_user(view: dict[str, Any]) -> str:
     state = ((view.get("state") or {}).get("values") or {}).get(ids.NOMINATION_F_NOMINEE, {})
     chosen = (state.get(ids.NOMINATION_F_NOMINEE) or {}).get("selected_user")
     if not chosen:
-        raise Invalid("nominations.error.nominee_missing", field=ids.NOMINATION_F_NOMINEE)
+        raise Invalid("nominations.error.nominee_missing", field=NominationField.NOMINEE)
     return str(chosen)
 
 
@@ -110,33 +104,31 @@ def _metadata_id(view: dict[str, Any]) -> int:
     return int(value)
 
 
-@form_errors
+@form_errors(fields=nominating_blocks.FIELD_BLOCKS)
 async def on_nomination(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
     deps, now = nls.deps, nls.deps.now()
-    with inline_at(NOMINATION_FIELDS):
-        nominee = _selected_user(view)
-        async with deps.db.transaction() as session:
-            nomination, notices = await nominations.nominate(
-                session, round_id=_metadata_id(view), nominee_user=nominee,
-                statement=form_values(view).get(ids.NOMINATION_F_STATEMENT), actor=nls.actor, now=now,
-                default_locale=deps.settings.nls_locale,
-            )  # fmt: skip
-            keys = await queue(deps, session, notices, now=now)
+    nominee = _selected_user(view)
+    async with deps.db.transaction() as session:
+        nomination, notices = await nominations.nominate(
+            session, round_id=_metadata_id(view), nominee_user=nominee,
+            statement=form_values(view).get(ids.NOMINATION_F_STATEMENT), actor=nls.actor, now=now,
+            default_locale=deps.settings.nls_locale,
+        )  # fmt: skip
+        keys = await queue(deps, session, notices, now=now)
     await ack(response_action="update", view=nomination_blocks.nominated_view(nomination, nls.t))
     await deliver_due(deps, client, keys=keys)
     await refresh_homes(deps, client, [nomination.nominee_user_id])
 
 
-@form_errors
+@form_errors(fields=nominating_blocks.FIELD_BLOCKS)
 async def on_ineligible(ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
     deps, now = nls.deps, nls.deps.now()
-    with inline_at(REASON_FIELDS):
-        async with deps.db.transaction() as session:
-            nomination, notices = await nominations.mark_ineligible(
-                session, nomination_id=_metadata_id(view), reason=form_values(view).get(ids.NOMINATION_F_REASON),
-                actor=nls.actor, now=now, default_locale=deps.settings.nls_locale,
-            )  # fmt: skip
-            keys = await queue(deps, session, notices, now=now)
+    async with deps.db.transaction() as session:
+        nomination, notices = await nominations.mark_ineligible(
+            session, nomination_id=_metadata_id(view), reason=form_values(view).get(ids.NOMINATION_F_REASON),
+            actor=nls.actor, now=now, default_locale=deps.settings.nls_locale,
+        )  # fmt: skip
+        keys = await queue(deps, session, notices, now=now)
     await ack(response_action="update", view=nomination_blocks.ineligible_done_view(nomination, nls.t))
     await deliver_due(deps, client, keys=keys)
     await refresh_homes(deps, client, [nomination.nominee_user_id])
