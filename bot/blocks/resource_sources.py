@@ -12,7 +12,7 @@ from typing import Any
 from bot.blocks.common import Reply, mrkdwn
 from bot.blocks.resources import inert, review_blocks
 from bot.infra.i18n import Translator
-from bot.services.resource_sources import Flag, Source
+from bot.services.resources.sources import Flag, Source
 
 FIELD_KEYS = {
     "title": "resource_sources.field.title",

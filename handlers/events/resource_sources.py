@@ -3,7 +3,7 @@
 Slack sends them as `message` events with subtype `message_changed` / `message_deleted`, in the
 channels the bot is in (subscriptions `message.channels` and `message.groups`). A thread's parent
 deleted while it has replies comes as `message_changed` to a `tombstone`: a deletion too. The
-rule is `bot.services.resource_sources`; this module reads the event, applies it, and DMs each
+rule is `bot.services.resources.sources`; this module reads the event, applies it, and DMs each
 flagged resource's owner in their language through the outbound ledger (once per occasion)."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.blocks import resource_sources as blocks
 from bot.blocks.resources import values_from_message
 from bot.infra.i18n import Translator
-from bot.services import outbox, prefs, resource_sources
+from bot.services import outbox, prefs
+from bot.services.resources import sources
 from bot.slack.sender import deliver_due
 from bot.transport.event_subscriptions import in_channels
 from handlers.context import Ctx
@@ -45,7 +46,7 @@ async def on_message_changed(ack: Any, event: dict[str, Any], client: AsyncWebCl
     previous = event.get("previous_message")
     now, today = nls.deps.now(), _today(nls)
     async with nls.deps.db.transaction() as session:
-        flags = await resource_sources.message_edited(
+        flags = await sources.message_edited(
             session,
             channel_id=channel,
             message_ts=ts,
@@ -69,12 +70,12 @@ async def on_message_deleted(ack: Any, event: dict[str, Any], client: AsyncWebCl
 
 async def _followed(nls: Ctx, channel: str, ts: str) -> bool:
     async with nls.deps.db.reader() as session:
-        return await resource_sources.saved_from(session, channel, ts)
+        return await sources.saved_from(session, channel, ts)
 
 
 async def _deleted(nls: Ctx, client: AsyncWebClient, channel: str, ts: str) -> None:
     async with nls.deps.db.transaction() as session:
-        flags = await resource_sources.message_deleted(
+        flags = await sources.message_deleted(
             session, channel_id=channel, message_ts=ts, now=nls.deps.now(), today=_today(nls)
         )
         keys = await _tell_owners(session, nls, flags)
@@ -85,7 +86,7 @@ def _today(nls: Ctx) -> date:
     return nls.deps.now().astimezone(nls.deps.settings.timezone).date()
 
 
-async def _tell_owners(session: AsyncSession, nls: Ctx, flags: list[resource_sources.Flag]) -> list[str]:
+async def _tell_owners(session: AsyncSession, nls: Ctx, flags: list[sources.Flag]) -> list[str]:
     """Record each owner's DM in the same transaction as the flag (sent after the commit)."""
     owners = [flag.resource.owner_id for flag in flags]
     locales = await prefs.languages(session, owners, nls.deps.settings.nls_locale)

@@ -11,7 +11,7 @@ from bot.blocks import ids
 from bot.blocks import resource_sources as source_blocks
 from bot.blocks import resources as blocks
 from bot.services import resources
-from bot.services.resource_sources import Source
+from bot.services.resources.sources import Source
 from handlers.context import Ctx
 from handlers.support import domain_errors
 
@@ -28,7 +28,7 @@ async def on_save_message(ack: Any, body: dict[str, Any], client: AsyncWebClient
     values = blocks.values_from_message(message)
     channel_id, message_ts = (body.get("channel") or {}).get("id"), message.get("ts") or body.get("message_ts")
     metadata = None
-    if channel_id and message_ts:  # the resource will follow the message (bot.services.resource_sources)
+    if channel_id and message_ts:  # the resource will follow the message (bot.services.resources.sources)
         metadata = source_blocks.source_metadata(Source.of_message(str(channel_id), str(message_ts), values))
     view = blocks.form_view(nls.t, values=values, owner_id=body["user"]["id"], metadata=metadata)
     await client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -11,8 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import ids
 from bot.blocks import resource_sources as source_blocks
 from bot.blocks import resources as blocks
-from bot.services import resource_sources, resources
+from bot.services import resources
 from bot.services.errors import DomainError
+from bot.services.resources import sources
 from handlers.context import Ctx
 from handlers.support import explain, form_errors
 
@@ -44,7 +45,7 @@ async def _save(
     answers: dict[str, str | None],
     owner: str | None,
     resource_id: int | None,
-    source: resource_sources.Source | None,
+    source: sources.Source | None,
 ) -> resources.ResourceView:
     """Add or edit; a resource added from a message ("Save as NLS resource") follows it."""
     data = resources.validate_input(answers)
@@ -54,9 +55,7 @@ async def _save(
                 session, actor=nls.actor, data=data, now=nls.deps.now(), owner_id=owner
             )
             if source is not None:
-                await resource_sources.remember(
-                    session, resource_id=added.id, source=source, answers=answers, saved=added
-                )
+                await sources.remember(session, resource_id=added.id, source=source, answers=answers, saved=added)
             return added
         return await resources.edit_resource(
             session, actor=nls.actor, resource_id=resource_id, data=data, now=nls.deps.now(), owner_id=owner

@@ -25,7 +25,11 @@ from typing import Literal
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, resources
+from bot.services import audit
+from bot.services.resources.editing import follow_source, get_resource
+from bot.services.resources.errors import DuplicateResource, FormInvalid
+from bot.services.resources.input import validate_input
+from bot.services.resources.results import ResourceView
 from models.resource_sources import ResourceSource
 from models.resources import Resource
 
@@ -58,7 +62,7 @@ class Flag:
     field the resource did not follow (`kept`). `key` names the occasion in the outbound ledger,
     so a redelivered event never sends the owner a second DM."""
 
-    resource: resources.ResourceView
+    resource: ResourceView
     reason: Reason
     channel_id: str
     key: str
@@ -71,7 +75,7 @@ async def remember(
     resource_id: int,
     source: Source,
     answers: Mapping[str, str | None],
-    saved: resources.ResourceView,
+    saved: ResourceView,
 ) -> None:
     """Link a resource just saved from a message to it. A field follows the message only if the
     person kept the form's prefilled text for it."""
@@ -138,7 +142,7 @@ async def message_edited(
         if edited_ts and source.edited_ts and _ts(edited_ts) <= _ts(source.edited_ts):
             continue  # an older edit delivered late
         source.edited_ts = edited_ts or source.edited_ts
-        current = await resources.get_resource(session, source.resource_id)
+        current = await get_resource(session, source.resource_id)
         if current.retired:
             continue
         wanted, kept = _split(source, current, values, previous)
@@ -153,7 +157,7 @@ async def message_edited(
 
 def _split(
     source: ResourceSource,
-    current: resources.ResourceView,
+    current: ResourceView,
     values: Mapping[str, str | None],
     previous: Mapping[str, str | None] | None,
 ) -> tuple[dict[str, str | None], tuple[str, ...]]:
@@ -176,7 +180,7 @@ def _split(
 async def _follow(
     session: AsyncSession,
     source: ResourceSource,
-    current: resources.ResourceView,
+    current: ResourceView,
     wanted: dict[str, str | None],
     *,
     now: datetime,
@@ -191,13 +195,13 @@ async def _follow(
     }  # fmt: skip
     while wanted:
         try:
-            data = resources.validate_input({**base, **wanted})
+            data = validate_input({**base, **wanted})
             if all(getattr(data, name) == getattr(current, name) for name in wanted):
                 return tuple(refused)  # nothing the resource says changes (an unfurl, a typo in a mention)
-            saved = await resources.follow_source(session, resource_id=current.id, data=data, now=now, author=author)
-        except resources.FormInvalid as invalid:
+            saved = await follow_source(session, resource_id=current.id, data=data, now=now, author=author)
+        except FormInvalid as invalid:
             bad = [name for name in wanted if name in invalid.problems] or list(wanted)
-        except resources.DuplicateResource:
+        except DuplicateResource:
             bad = ["url"]
         else:
             for name in wanted:
@@ -215,7 +219,7 @@ async def message_deleted(
     flags = []
     for source in await _sources(session, channel_id, message_ts):
         source.deleted_at = now
-        if (await resources.get_resource(session, source.resource_id)).retired:
+        if (await get_resource(session, source.resource_id)).retired:
             continue
         key = f"resource-source-deleted:{source.resource_id}"
         flags.append(await _flag(session, source.resource_id, "deleted", source, key, now=now, today=today))
@@ -235,7 +239,7 @@ async def _flag(
 ) -> Flag:
     """Bring the resource's review to today, so it is on its owner's Home, in `/nls resource
     mine` and in the next monthly review until they answer."""
-    before = await resources.get_resource(session, resource_id)  # loaded once: `get` finds it again
+    before = await get_resource(session, resource_id)  # loaded once: `get` finds it again
     resource = await session.get(Resource, before.id)
     if resource is not None:
         resource.review_by = min(resource.review_by, today)
@@ -243,5 +247,5 @@ async def _flag(
         session, at=now, actor=None, action=f"resource.source_{reason}", subject_type="resource",
         subject_id=resource_id, channel=source.channel_id, message_ts=source.message_ts, fields=list(kept) or None,
     )  # fmt: skip
-    view = await resources.get_resource(session, resource_id)
+    view = await get_resource(session, resource_id)
     return Flag(resource=view, reason=reason, channel_id=source.channel_id, key=key, kept=kept)
