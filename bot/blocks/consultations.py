@@ -29,6 +29,8 @@ from bot.services.consultations import (
     MAX_QUESTIONS,
     SCALE,
     TITLE_LIMIT,
+    Audience,
+    ConsultationField,
     Info,
     Notice,
     Open,
@@ -41,10 +43,18 @@ from bot.services.consultations import (
     Saved,
     Started,
 )
-from models.feedback import Audience
 
 QUESTIONS_FIELD_LIMIT = 3000  # Slack's most for one text input
 ANSWERS_SHOWN = 3  # text answers per question in the results message; the export has all
+# Which input of the start modal each field the rules name is read from and errs on (an answer's
+# input is named by its question: `question_block`).
+FIELD_BLOCKS: dict[ConsultationField, str] = {
+    ConsultationField.TITLE: ids.CONSULT_TITLE,
+    ConsultationField.QUESTIONS: ids.CONSULT_QUESTIONS,
+    ConsultationField.DEADLINE: ids.CONSULT_DEADLINE,
+    ConsultationField.AUDIENCE: ids.CONSULT_AUDIENCE,
+    ConsultationField.CHANNEL: ids.CONSULT_CHANNEL,
+}
 
 
 def deadline_day(info: Info, tz: tzinfo) -> date:

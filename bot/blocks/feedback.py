@@ -25,11 +25,32 @@ from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, divider, escape, fit, header, lines, mrkdwn
 from bot.infra.i18n import Translator
 from bot.services.disclosure import Breakdown, Shown
-from bot.services.feedback import CANADA_WIDE, CONTACT_LIMIT, TEXT_LIMIT, Entry, FeedbackSummary, FormPlaces, Receipt
+from bot.services.feedback import (
+    CANADA_WIDE,
+    CONTACT_LIMIT,
+    TEXT_LIMIT,
+    Entry,
+    FeedbackField,
+    FeedbackSummary,
+    FormPlaces,
+    Receipt,
+    Topic,
+    Urgency,
+    Voice,
+)
 from bot.services.members import PROVINCES
-from models.feedback import Topic, Urgency, Voice
 
 ENTRY_TEXT_LIMIT = 700  # of each recent entry in the summary; the export has every word
+# Which input of the feedback modal each field the rules name is read from and errs on.
+FIELD_BLOCKS: dict[FeedbackField, str] = {
+    FeedbackField.VOICE: ids.FEEDBACK_VOICE,
+    FeedbackField.TOPIC: ids.FEEDBACK_TOPIC,
+    FeedbackField.PROVINCE: ids.FEEDBACK_PROVINCE,
+    FeedbackField.TEXT: ids.FEEDBACK_TEXT,
+    FeedbackField.URGENCY: ids.FEEDBACK_URGENCY,
+    FeedbackField.CONTACT: ids.FEEDBACK_CONTACT,
+    FeedbackField.ANONYMOUS: ids.FEEDBACK_ANONYMOUS,
+}
 
 
 def option(value: str, label: str, description: str | None = None) -> Option:

@@ -19,29 +19,13 @@ from bot.blocks import feedback as feedback_blocks
 from bot.blocks import ids
 from bot.infra.i18n import Translator
 from bot.services import consultations, feedback
+from bot.services.consultations import ConsultationField
 from bot.services.errors import NotFound
-from bot.services.feedback import FormInvalid
+from bot.services.feedback import FeedbackField, FormInvalid
 from bot.slack.outbound.channels import ChannelUnreadable, channel_members
 from bot.slack.sender import deliver_due
 from handlers.context import Ctx
 from handlers.support import form_errors, form_values
-
-FEEDBACK_FIELDS = {
-    "voice": ids.FEEDBACK_VOICE,
-    "topic": ids.FEEDBACK_TOPIC,
-    "province": ids.FEEDBACK_PROVINCE,
-    "text": ids.FEEDBACK_TEXT,
-    "urgency": ids.FEEDBACK_URGENCY,
-    "contact": ids.FEEDBACK_CONTACT,
-    "anonymous": ids.FEEDBACK_ANONYMOUS,
-}
-START_FIELDS = {
-    "title": ids.CONSULT_TITLE,
-    "questions": ids.CONSULT_QUESTIONS,
-    "deadline": ids.CONSULT_DEADLINE,
-    "audience": ids.CONSULT_AUDIENCE,
-    "channel": ids.CONSULT_CHANNEL,
-}
 
 
 def register(app: AsyncApp) -> None:
@@ -81,14 +65,14 @@ async def inline(ack: Any, error: FormInvalid, t: Translator, block_of: Mapping[
 # --- feedback ---------------------------------------------------------------------------------
 
 
-@form_errors
+@form_errors(fields=feedback_blocks.FIELD_BLOCKS)
 async def on_feedback(ack: Any, view: dict[str, Any], nls: Ctx) -> None:
-    raw = fields(view, FEEDBACK_FIELDS)
-    raw["anonymous"] = bool(raw["anonymous"])
+    raw = fields(view, feedback_blocks.FIELD_BLOCKS)
+    raw[FeedbackField.ANONYMOUS] = bool(raw[FeedbackField.ANONYMOUS])
     try:
         form = feedback.parse_form(raw)
     except FormInvalid as error:
-        await inline(ack, error, nls.t, FEEDBACK_FIELDS)
+        await inline(ack, error, nls.t, feedback_blocks.FIELD_BLOCKS)
         return
     async with nls.deps.db.transaction() as session:
         receipt = await feedback.submit(
@@ -111,15 +95,15 @@ async def _audience(client: AsyncWebClient, channel: str) -> list[str]:
         return await channel_members(client, channel)
     except ChannelUnreadable as exc:
         key = "consult.error.channel_slow" if exc.error == "timeout" else "consult.error.channel_unreadable"
-        raise FormInvalid({"channel": (key, {"error": exc.error})}) from None
+        raise FormInvalid({ConsultationField.CHANNEL: (key, {"error": exc.error})}) from None
 
 
-@form_errors
+@form_errors(fields=consult_blocks.FIELD_BLOCKS)
 async def on_start(ack: Any, view: dict[str, Any], client: AsyncWebClient, nls: Ctx) -> None:
     deps, tz = nls.deps, nls.deps.settings.timezone
     consultations.ensure_may_start(nls.actor)
     try:
-        draft = consultations.parse_start(fields(view, START_FIELDS), now=deps.now(), tz=tz)
+        draft = consultations.parse_start(fields(view, consult_blocks.FIELD_BLOCKS), now=deps.now(), tz=tz)
         audience = await _audience(client, draft.channel) if draft.channel else []
         async with deps.db.transaction() as session:
             started = await consultations.start(
@@ -130,13 +114,13 @@ async def on_start(ack: Any, view: dict[str, Any], client: AsyncWebClient, nls: 
                 session, notices, render=lambda n: consult_blocks.notice_message(n, tz), now=deps.now()
             )
     except FormInvalid as error:
-        await inline(ack, error, nls.t, START_FIELDS)
+        await inline(ack, error, nls.t, consult_blocks.FIELD_BLOCKS)
         return
     await ack(response_action="update", view=consult_blocks.started_view(started, nls.t, tz))
     await deliver_due(deps, client, keys=keys)
 
 
-@form_errors
+@form_errors(fields=consult_blocks.FIELD_BLOCKS)
 async def on_answers(ack: Any, view: dict[str, Any], nls: Ctx) -> None:
     """An organisation's answers: the first time, or an edit of what it sent before."""
     deps, tz = nls.deps, nls.deps.settings.timezone
