@@ -19,7 +19,7 @@ from bot.deps import Deps
 from bot.infra.i18n import Translator
 from bot.services import polls
 from bot.services.errors import NotAllowed
-from models.polls import PollKind
+from bot.services.polls import PollKind
 
 RESULT_COLUMNS = ("option", "votes", "percent", "position", "winner")
 BALLOT_COLUMNS = ("voter", "cast_by", "organisation", "choices", "cast_at")

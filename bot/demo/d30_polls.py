@@ -17,7 +17,7 @@ from bot.demo.d10_members import PEOPLE
 from bot.deps import Deps
 from bot.services import polls
 from bot.services.members import get_member
-from models.polls import Electorate, PollKind, ResultsShown
+from bot.services.polls import Electorate, PollKind, ResultsShown
 
 ORIGIN = "demo"
 CHANNEL = "CSHELL"  # the local shell's channel

@@ -17,12 +17,12 @@ from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
 from bot.services import polls
 from bot.services.errors import Conflict, Invalid
+from bot.services.polls import PollStatus, ResultsShown
 from bot.slack.outbound.polls import publish_outcome, queue_results, reminder_renderer
 from bot.slack.sender import deliver_due
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import domain_errors, tell
-from models.polls import PollStatus, ResultsShown
 
 
 def register(app: AsyncApp) -> None:

@@ -22,19 +22,12 @@ from bot.blocks import ids
 from bot.blocks import polls as poll_blocks
 from bot.services import polls
 from bot.services.errors import DomainError, Invalid
+from bot.services.polls import Electorate, PollField, PollKind, ResultsShown
 from bot.slack.outbound.channels import ChannelUnreadable, channel_members
 from bot.slack.outbound.polls import post_poll
 from handlers.context import Ctx
 from handlers.home import refresh_homes
 from handlers.support import form_errors, form_values
-from models.polls import Electorate, PollKind, ResultsShown
-
-FIELDS = {
-    "question": ids.POLL_F_QUESTION, "options": ids.POLL_F_OPTIONS, "kind": ids.POLL_F_KIND,
-    "max_choices": ids.POLL_F_MAX, "electorate": ids.POLL_F_ELECTORATE, "channel": ids.POLL_F_CHANNEL,
-    "secret": ids.POLL_F_SECRET, "closes_at": ids.POLL_F_CLOSES, "quorum": ids.POLL_F_QUORUM,
-    "results": ids.POLL_F_RESULTS,
-}  # fmt: skip
 
 
 def register(app: AsyncApp) -> None:
@@ -87,22 +80,32 @@ class PollForm(BaseModel):
 
 
 def parse_form(view: Mapping[str, Any], *, locale: str) -> polls.PollSpec:
+    """The submitted creation form as a spec; its errors name the domain's fields (`PollField`),
+    which `on_create` shows next to the inputs the builder drew them in."""
     values = form_values(view)
-    raw = {name: values.get(block_id) for name, block_id in FIELDS.items()}
+    raw = {name.value: values.get(block_id) for name, block_id in poll_blocks.FIELD_BLOCKS.items()}
     try:
         form = PollForm.model_validate({k: v for k, v in raw.items() if v is not None})
     except ValidationError as exc:
         name = str(exc.errors()[0]["loc"][0])
-        raise Invalid("polls.error.number", field=FIELDS.get(name, ids.POLL_F_QUESTION)) from None
+        raise Invalid("polls.error.number", field=_field(name)) from None
     if not form.channel:
-        raise Invalid("polls.error.channel_missing", field=ids.POLL_F_CHANNEL)
+        raise Invalid("polls.error.channel_missing", field=PollField.CHANNEL)
     if form.closes_at is None:
-        raise Invalid("polls.error.closes_missing", field=ids.POLL_F_CLOSES)
+        raise Invalid("polls.error.closes_missing", field=PollField.CLOSES_AT)
     return polls.PollSpec(
         question=form.question, options=polls.option_lines(form.options), kind=form.kind,
         electorate=form.electorate, channel_id=form.channel, closes_at=form.closes_at, secret=form.secret,
         results=form.results, max_choices=form.max_choices, quorum=form.quorum, locale=locale,
     )  # fmt: skip
+
+
+def _field(name: str) -> PollField:
+    """The field a value pydantic refused belongs to (the question when it names none of ours)."""
+    try:
+        return PollField(name)
+    except ValueError:
+        return PollField.QUESTION
 
 
 # --- creating a poll -----------------------------------------------------------------------------
@@ -113,26 +116,25 @@ async def _electors(client: AsyncWebClient, channel: str, bot_user_id: str | Non
     try:
         return await channel_members(client, channel, exclude=bot_user_id)
     except ChannelUnreadable:
-        raise Invalid("polls.create.channel_unreadable", field=ids.POLL_F_CHANNEL, channel=channel) from None
+        raise Invalid("polls.create.channel_unreadable", field=PollField.CHANNEL, channel=channel) from None
 
 
-@form_errors
+@form_errors(fields=poll_blocks.FIELD_BLOCKS)
 async def on_create(
     ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, context: Any, nls: Ctx
 ) -> None:
     deps, user_id = nls.deps, body["user"]["id"]
     now, today = deps.now(), deps.today()
-    with inline_at(FIELDS):
-        spec = polls.validate_spec(parse_form(view, locale=nls.t.locale), now=now)
-        if not polls.may_create(nls.actor, spec.electorate, today):
-            raise Invalid("polls.error.may_not_create", field="electorate")
-        electors: list[str] = []
-        if spec.electorate is Electorate.CHANNEL:
-            electors = await _electors(client, spec.channel_id, context.get("bot_user_id"))
-        async with deps.db.transaction() as session:
-            poll = await polls.create_poll(
-                session, spec=spec, creator_id=user_id, actor=nls.actor, now=now, today=today, electors=electors
-            )
+    spec = polls.validate_spec(parse_form(view, locale=nls.t.locale), now=now)
+    if not polls.may_create(nls.actor, spec.electorate, today):
+        raise Invalid("polls.error.may_not_create", field=PollField.ELECTORATE)
+    electors: list[str] = []
+    if spec.electorate is Electorate.CHANNEL:
+        electors = await _electors(client, spec.channel_id, context.get("bot_user_id"))
+    async with deps.db.transaction() as session:
+        poll = await polls.create_poll(
+            session, spec=spec, creator_id=user_id, actor=nls.actor, now=now, today=today, electors=electors
+        )
     await ack()
     await announce(nls, client, poll, user_id)
 

@@ -18,8 +18,8 @@ from bot.blocks import polls as poll_blocks
 from bot.deps import Deps
 from bot.infra.i18n import Translator
 from bot.services import outbox, polls
+from bot.services.polls import Electorate
 from bot.slack.sender import DeliveryReport, deliver_due
-from models.polls import Electorate
 
 log = logging.getLogger(__name__)
 GONE = {"message_not_found", "channel_not_found", "is_archived", "cant_update_message"}
