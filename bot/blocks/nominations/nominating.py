@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextInputElement, UserSelectElement
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    InputBlock,
+    PlainTextInputElement,
+    UserSelectElement,
+)
 from slack_sdk.models.views import View
 
 from bot.blocks import ids
@@ -39,19 +46,24 @@ def nomination_modal(round_: RoundView, t: Translator, tz: tzinfo, *, nominee: s
         context(t("nominations.round.nominations_close", when=at(round_.nominations_close_at, t, tz)),
                 t("nominations.round.rules")),
         form_input(ids.NOMINATION_F_NOMINEE, t("nominations.nominate.nominee"),
-               UserSelectElement(action_id=ids.NOMINATION_F_NOMINEE, initial_user=nominee,
-                                 placeholder=clip(t("nominations.nominate.nominee_placeholder"), 150)),
-               hint=t("nominations.nominate.nominee_hint")),
-        form_input(ids.NOMINATION_F_STATEMENT, t("nominations.nominate.statement"),
-               PlainTextInputElement(action_id=ids.NOMINATION_F_STATEMENT, multiline=True,
-                                     max_length=STATEMENT_LIMIT),
-               hint=t("nominations.nominate.statement_hint", limit=STATEMENT_LIMIT)),
+                   UserSelectElement(action_id=ids.NOMINATION_F_NOMINEE, initial_user=nominee,
+                                     placeholder=clip(t("nominations.nominate.nominee_placeholder"), 150)),
+                   hint=t("nominations.nominate.nominee_hint")),
+        _long_text(ids.NOMINATION_F_STATEMENT, t("nominations.nominate.statement"), STATEMENT_LIMIT,
+                   hint=t("nominations.nominate.statement_hint", limit=STATEMENT_LIMIT)),
     ]  # fmt: skip
     return View(
         type="modal", callback_id=ids.NOMINATION_FORM, private_metadata=str(round_.id),
         title=clip(t("nominations.nominate.title"), 24), submit=clip(t("nominations.nominate.submit"), 24),
         close=clip(t("nominations.form.close"), 24), blocks=blocks,
     )  # fmt: skip
+
+
+def _long_text(block_id: str, label: str, limit: int, *, hint: str) -> InputBlock:
+    """A statement or a reason: several lines, at most `limit` characters (the rules' limit)."""
+    return form_input(
+        block_id, label, PlainTextInputElement(action_id=block_id, multiline=True, max_length=limit), hint=hint
+    )
 
 
 def nominated_view(nomination: NominationView, t: Translator) -> View:
@@ -62,10 +74,8 @@ def nominated_view(nomination: NominationView, t: Translator) -> View:
 def ineligible_modal(nomination: NominationView, t: Translator) -> View:
     blocks: list[Block] = [
         mrkdwn(who(nomination, t)),
-        form_input(ids.NOMINATION_F_REASON, t("nominations.ineligible.reason"),
-               PlainTextInputElement(action_id=ids.NOMINATION_F_REASON, multiline=True,
-                                     max_length=REASON_LIMIT),
-               hint=t("nominations.ineligible.reason_hint")),
+        _long_text(ids.NOMINATION_F_REASON, t("nominations.ineligible.reason"), REASON_LIMIT,
+                   hint=t("nominations.ineligible.reason_hint")),
     ]  # fmt: skip
     return View(
         type="modal", callback_id=ids.NOMINATION_INELIGIBLE_FORM, private_metadata=str(nomination.id),
@@ -93,7 +103,7 @@ def nomination_card(round_: RoundView, nomination: NominationView, t: Translator
                 elements=[
                     button(t("nominations.btn.accept"), ids.NOMINATION_ACCEPT, str(nomination.id), style="primary"),
                     button(t("nominations.btn.decline"), ids.NOMINATION_DECLINE, str(nomination.id),
-                            confirm=confirm(t, "nominations.confirm.decline")),
+                           confirm=confirm(t, "nominations.confirm.decline")),
                 ]
             )
         )  # fmt: skip
@@ -117,7 +127,7 @@ def answered_reply(nomination: NominationView, t: Translator) -> Reply:
 
 def _withdraw_button(nomination: NominationView, t: Translator) -> ButtonElement:
     return button(t("nominations.btn.withdraw"), ids.NOMINATION_WITHDRAW, str(nomination.id),
-                   confirm=confirm(t, "nominations.confirm.withdraw", danger=True))  # fmt: skip
+                  confirm=confirm(t, "nominations.confirm.withdraw", danger=True))  # fmt: skip
 
 
 def withdrawn_reply(nomination: NominationView, t: Translator) -> str:

@@ -52,7 +52,7 @@ def _closed(notice: Notice, t: Translator, tz: tzinfo) -> tuple[str, list[Block]
         blocks.append(mrkdwn(lines(f"• {who(n, t)}" for n in nominees)))
     if round_.status is RoundStatus.ACCLAMATION:
         blocks.append(ActionsBlock(elements=[button(t("nominations.btn.review"), ids.NOMINATIONS_REVIEW,
-                                                     str(round_.id), style="primary")]))  # fmt: skip
+                                                    str(round_.id), style="primary")]))  # fmt: skip
     return text, blocks
 
 

@@ -72,11 +72,11 @@ def _review_actions(review: Review, t: Translator, now: datetime) -> list[Button
     round_, value = review.round, str(review.round.id)
     if round_.taking_nominations(now):
         return [button(t("nominations.btn.close"), ids.NOMINATIONS_CLOSE, value,
-                        confirm=confirm(t, "nominations.confirm.close", number=round_.id))]  # fmt: skip
+                       confirm=confirm(t, "nominations.confirm.close", number=round_.id))]  # fmt: skip
     if round_.status is RoundStatus.ACCLAMATION:
         return [button(t("nominations.btn.acclaim"), ids.NOMINATIONS_ACCLAIM, value, style="primary",
-                        confirm=confirm(t, "nominations.confirm.acclaim", number=round_.id,
-                                         count=len(review.accepted)))]  # fmt: skip
+                       confirm=confirm(t, "nominations.confirm.acclaim", number=round_.id,
+                                       count=len(review.accepted)))]  # fmt: skip
     return []
 
 

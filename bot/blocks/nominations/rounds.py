@@ -78,7 +78,7 @@ def round_modal(t: Translator, *, channel_id: str | None, now: datetime, tz: tzi
             hint=t("nominations.form.reserved_hint"), optional=True,
         ),
         form_input(ids.ROUND_F_METHOD, t("nominations.form.method"),
-               RadioButtonsElement(action_id=ids.ROUND_F_METHOD, options=methods, initial_option=methods[0])),
+                   RadioButtonsElement(action_id=ids.ROUND_F_METHOD, options=methods, initial_option=methods[0])),
         form_input(
             ids.ROUND_F_NOMINATIONS_CLOSE, t("nominations.form.nominations_close"),
             DateTimePickerElement(action_id=ids.ROUND_F_NOMINATIONS_CLOSE,
