@@ -37,19 +37,26 @@ from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, escape, fit, header, link, mrkdwn, one_line
 from bot.infra.i18n import Translator
 from bot.services.members import PROVINCES
-from bot.services.resources import LIMITS, NATIONAL, ResourceView, SearchPage
-from models.resources import ResourceKind, ResourceLanguage
+from bot.services.resources import (
+    LIMITS,
+    NATIONAL,
+    ResourceField,
+    ResourceKind,
+    ResourceLanguage,
+    ResourceView,
+    SearchPage,
+)
 
 # The form's fields, by the name the service uses for them, and the input block showing each.
-FIELD_BLOCKS = {
-    "title": ids.RESOURCE_TITLE,
-    "url": ids.RESOURCE_URL,
-    "description": ids.RESOURCE_DESCRIPTION,
-    "tags": ids.RESOURCE_TAGS,
-    "language": ids.RESOURCE_LANGUAGE,
-    "province": ids.RESOURCE_PROVINCE,
-    "kind": ids.RESOURCE_KIND,
-    "owner": ids.RESOURCE_OWNER,
+FIELD_BLOCKS: dict[ResourceField, str] = {
+    ResourceField.TITLE: ids.RESOURCE_TITLE,
+    ResourceField.URL: ids.RESOURCE_URL,
+    ResourceField.DESCRIPTION: ids.RESOURCE_DESCRIPTION,
+    ResourceField.TAGS: ids.RESOURCE_TAGS,
+    ResourceField.LANGUAGE: ids.RESOURCE_LANGUAGE,
+    ResourceField.PROVINCE: ids.RESOURCE_PROVINCE,
+    ResourceField.KIND: ids.RESOURCE_KIND,
+    ResourceField.OWNER: ids.RESOURCE_OWNER,
 }
 LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
 REVIEW_ITEMS = 12  # 3 blocks each: well within a message's 50
@@ -253,15 +260,15 @@ def form_view(
         _option(f"{code} — {t.choice('resources.province', code)}", code) for code in PROVINCES
     ]
     inputs = [
-        ("title", _text_input(values.get("title"), max_length=LIMITS["title"]), False, None),
+        (ResourceField.TITLE, _text_input(values.get("title"), max_length=LIMITS["title"]), False, None),
         (
-            "url",
+            ResourceField.URL,
             _text_input(values.get("url"), max_length=LIMITS["url"], placeholder=t("resources.form.placeholder_url")),
             True,
             "hint_url",
         ),
         (
-            "description",
+            ResourceField.DESCRIPTION,
             _text_input(
                 values.get("description"),
                 max_length=LIMITS["description"],
@@ -272,22 +279,22 @@ def form_view(
             None,
         ),
         (
-            "tags",
+            ResourceField.TAGS,
             _text_input(values.get("tags"), max_length=400, placeholder=t("resources.form.placeholder_tags")),
             True,
             "hint_tags",
         ),
         (
-            "language",
+            ResourceField.LANGUAGE,
             _select(
                 [_option(t.choice("resources.language", lang.value), lang.value) for lang in ResourceLanguage], language
             ),
             False,
             None,
         ),
-        ("province", _select(provinces, values.get("province") or NATIONAL), False, None),
+        (ResourceField.PROVINCE, _select(provinces, values.get("province") or NATIONAL), False, None),
         (
-            "kind",
+            ResourceField.KIND,
             _select(
                 [_option(t.choice("resources.kind", k.value), k.value) for k in ResourceKind],
                 values.get("kind") or ResourceKind.TOOLKIT.value,
@@ -295,7 +302,7 @@ def form_view(
             False,
             None,
         ),
-        ("owner", UserSelectElement(action_id="value", initial_user=owner_id), False, "hint_owner"),
+        (ResourceField.OWNER, UserSelectElement(action_id="value", initial_user=owner_id), False, "hint_owner"),
     ]
     blocks = [
         InputBlock(
@@ -366,12 +373,12 @@ def read_form(view: Mapping[str, Any]) -> tuple[dict[str, str | None], str | Non
     owner = None
     for name, block_id in FIELD_BLOCKS.items():
         element = (state.get(block_id) or {}).get("value") or {}
-        if name == "owner":
+        if name is ResourceField.OWNER:
             owner = element.get("selected_user")
         elif "selected_option" in element:
-            answers[name] = (element.get("selected_option") or {}).get("value")
+            answers[name.value] = (element.get("selected_option") or {}).get("value")
         else:
-            answers[name] = element.get("value")
+            answers[name.value] = element.get("value")
     try:
         resource_id = json.loads(view.get("private_metadata") or "{}").get("id")
     except (ValueError, AttributeError):
@@ -379,8 +386,8 @@ def read_form(view: Mapping[str, Any]) -> tuple[dict[str, str | None], str | Non
     return answers, owner, int(resource_id) if isinstance(resource_id, int) else None
 
 
-def form_errors(problems: Mapping[str, tuple[str, Mapping[str, Any]]], t: Translator) -> dict[str, str]:
-    """Inline modal errors, keyed by input block_id."""
+def form_errors(problems: Mapping[ResourceField, tuple[str, Mapping[str, Any]]], t: Translator) -> dict[str, str]:
+    """Inline modal errors, keyed by input block_id (a problem of no drawn field shows on the title)."""
     return {
         FIELD_BLOCKS.get(name, ids.RESOURCE_TITLE): clip(t(key, **params), 2000)
         for name, (key, params) in problems.items()
