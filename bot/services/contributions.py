@@ -48,13 +48,13 @@ class HomeAction(StrEnum):
     """What a button beside a contribution does, named by the domain; the Home builder draws it
     with the action id its listener answers (bot.blocks.home), so services never name a view's ids."""
 
-    VOTE = "poll.vote"
-    UPDATE_ITEM = "plan.update_item"
-    SHOW_NOMINATION = "nomination.show"
-    REVIEW_NOMINATIONS = "nominations.review"
-    NOMINATE = "nominations.nominate"
-    ANSWER_CONSULTATION = "consultation.answer"
-    MY_RESOURCES = "resources.mine"
+    VOTE = "vote"
+    UPDATE_ITEM = "update-item"
+    SHOW_NOMINATION = "show-nomination"
+    REVIEW_NOMINATIONS = "review-nominations"
+    NOMINATE = "nominate"
+    ANSWER_CONSULTATION = "answer-consultation"
+    MY_RESOURCES = "my-resources"
 
 
 @dataclass(frozen=True)
