@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, escape, mrkdwn
-from bot.blocks.nominations.pieces import at, button, confirm, done_view, form_input, quote, round_facts, who
+from bot.blocks.nominations.pieces import at, button, confirm, done_view, form_input, form_view, quote, round_facts, who
 from bot.infra.i18n import Translator
 from bot.services.nominations import (
     REASON_LIMIT,
@@ -52,10 +52,9 @@ def nomination_modal(round_: RoundView, t: Translator, tz: tzinfo, *, nominee: s
         _long_text(ids.NOMINATION_F_STATEMENT, t("nominations.nominate.statement"), STATEMENT_LIMIT,
                    hint=t("nominations.nominate.statement_hint", limit=STATEMENT_LIMIT)),
     ]  # fmt: skip
-    return View(
-        type="modal", callback_id=ids.NOMINATION_FORM, private_metadata=str(round_.id),
-        title=clip(t("nominations.nominate.title"), 24), submit=clip(t("nominations.nominate.submit"), 24),
-        close=clip(t("nominations.form.close"), 24), blocks=blocks,
+    return form_view(
+        t, ids.NOMINATION_FORM, blocks, title=t("nominations.nominate.title"), submit=t("nominations.nominate.submit"),
+        private_metadata=str(round_.id),
     )  # fmt: skip
 
 
@@ -77,10 +76,9 @@ def ineligible_modal(nomination: NominationView, t: Translator) -> View:
         _long_text(ids.NOMINATION_F_REASON, t("nominations.ineligible.reason"), REASON_LIMIT,
                    hint=t("nominations.ineligible.reason_hint")),
     ]  # fmt: skip
-    return View(
-        type="modal", callback_id=ids.NOMINATION_INELIGIBLE_FORM, private_metadata=str(nomination.id),
-        title=clip(t("nominations.ineligible.title"), 24), submit=clip(t("nominations.ineligible.submit"), 24),
-        close=clip(t("nominations.form.close"), 24), blocks=blocks,
+    return form_view(
+        t, ids.NOMINATION_INELIGIBLE_FORM, blocks, title=t("nominations.ineligible.title"),
+        submit=t("nominations.ineligible.submit"), private_metadata=str(nomination.id),
     )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from slack_sdk.models.blocks import ButtonElement, ConfirmObject, InputBlock
+from slack_sdk.models.blocks import Block, ButtonElement, ConfirmObject, InputBlock
 from slack_sdk.models.views import View
 
 from bot.blocks import ids
@@ -71,6 +71,22 @@ def form_input(
     block_id: str, label: str, element: Any, *, hint: str | None = None, optional: bool = False
 ) -> InputBlock:
     return InputBlock(block_id=block_id, label=clip(label, 2000), element=element, hint=hint, optional=optional)
+
+
+def form_view(
+    t: Translator,
+    callback_id: str,
+    blocks: list[Block],
+    *,
+    title: str,
+    submit: str,
+    private_metadata: str | None = None,
+) -> View:
+    """A nominations form: its title and Submit, and the same Close on every one (Slack's 24 characters)."""
+    return View(
+        type="modal", callback_id=callback_id, private_metadata=private_metadata, title=clip(title, 24),
+        submit=clip(submit, 24), close=clip(t("nominations.form.close"), 24), blocks=blocks,
+    )  # fmt: skip
 
 
 def done_view(t: Translator, text: str) -> View:

@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.common import Reply, clip, context, fit, header, lines, mrkdwn
-from bot.blocks.nominations.pieces import button, done_view, form_input, reservation_label, round_facts
+from bot.blocks.nominations.pieces import button, done_view, form_input, form_view, reservation_label, round_facts
 from bot.infra.i18n import Translator
 from bot.services import terms
 from bot.services.nominations import (
@@ -104,10 +104,7 @@ def round_modal(t: Translator, *, channel_id: str | None, now: datetime, tz: tzi
             hint=t("nominations.form.channel_hint"),
         ),
     ]  # fmt: skip
-    return View(
-        type="modal", callback_id=ids.ROUND_FORM, title=clip(t("nominations.form.title"), 24),
-        submit=clip(t("nominations.form.submit"), 24), close=clip(t("nominations.form.close"), 24), blocks=blocks,
-    )  # fmt: skip
+    return form_view(t, ids.ROUND_FORM, blocks, title=t("nominations.form.title"), submit=t("nominations.form.submit"))
 
 
 def round_message(round_: RoundView, t: Translator, tz: tzinfo, *, now: datetime) -> Reply:
