@@ -24,8 +24,8 @@ from bot.cli.resources import export_resources, import_resources
 from bot.services import consultations, feedback, members
 from bot.services.consultations import parse_questions
 from models.feedback import Audience, Feedback, Topic, Urgency, Voice
-from tests.cli.test_feedback_export import _submit as submit_feedback
 from tests.support.directory import ADMIN, LEAD, REP_HALIFAX, REP_MONTREAL, REP_TORONTO, load_directory
+from tests.support.feedback import submit_feedback
 from tests.support.polls import NOW, open_poll, vote
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"]

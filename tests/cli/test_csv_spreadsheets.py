@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import BOM, run
+from tests.support.cli import BOM, run
 
 HEADER = ["org", "kind", "province", "slack_user_id", "name", "roles", "term_ends"]
 MONTREAL = ["Montréal PLI", "LIP", "QC", "UMTL00001", "Émilie Représentante", "rep;staff", ""]

@@ -6,34 +6,21 @@ from __future__ import annotations
 import csv
 import io
 from argparse import Namespace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from bot.cli.feedback import export_consultation, export_feedback
-from bot.services import feedback, members
+from bot.services import feedback
 from bot.services.errors import NotFound
-from tests.cli.test_cli import BOM, run
+from tests.support.cli import BOM, run
 from tests.support.directory import REP_MONTREAL, REP_TORONTO, load_directory
+from tests.support.feedback import submit_feedback
 
 WORDS = [
     'Logement « abordable », s.v.p. — "urgent"; 3 familles 🏠👨‍👩‍👧\nDeuxième ligne\r\nTroisième',
     "=SUM(A1:A9) stays text, <!channel> too",
 ]
-
-
-async def _submit(deps, user: str, text: str, day: date, **changes: object) -> str:
-    values = {"voice": "newcomer", "topic": "housing", "province": "QC", "text": text, **changes}
-    async with deps.db.transaction() as session:
-        receipt = await feedback.submit(
-            session,
-            form=feedback.FeedbackForm.model_validate(values),
-            submitter=await members.get_member(session, user),
-            submitter_id=user,
-            now=datetime.combine(day, datetime.min.time(), UTC),
-            today=day,
-        )
-    return receipt.ref
 
 
 def _read(out: io.StringIO) -> list[dict[str, str]]:
@@ -42,8 +29,8 @@ def _read(out: io.StringIO) -> list[dict[str, str]]:
 
 async def test_feedback_csv_round_trips_every_character_and_hides_anonymous_identity(deps):
     await load_directory(deps)
-    anonymous = await _submit(deps, REP_MONTREAL, WORDS[0], date(2026, 3, 1))
-    named = await _submit(deps, REP_TORONTO, WORDS[1], date(2026, 3, 5), anonymous=False, contact="é@x.ca")
+    anonymous = await submit_feedback(deps, REP_MONTREAL, WORDS[0], date(2026, 3, 1))
+    named = await submit_feedback(deps, REP_TORONTO, WORDS[1], date(2026, 3, 5), anonymous=False, contact="é@x.ca")
     out = io.StringIO(newline="")
     await export_feedback(deps, Namespace(since=None), out)
     rows = {r["reference"]: r for r in _read(out)}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.services import polls
 from models import OutboundMessage
 from models.polls import Poll, PollStatus
-from tests.cli.test_cli import run
+from tests.support.cli import run
 from tests.support.directory import REP_TORONTO
 from tests.support.polls import NOW, load_network, open_poll, vote
 from tests.support.slackbot import BALLOT_KEY

@@ -14,7 +14,7 @@ from bot.services import polls
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.members import get_member
 from models.polls import PollKind
-from tests.cli.test_cli import BOM, run
+from tests.support.cli import BOM, run
 from tests.support.directory import ADMIN, NOMINATIONS, REP_HALIFAX, REP_MONTREAL, REP_TORONTO, load_directory
 from tests.support.polls import NOW, open_poll, vote
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bot.infra.db import Database
 from bot.services import workspace
-from tests.cli.test_startup import SLACK_HTTP, free_port, local_slack, messages, nlsbot, one_line, serving
+from tests.support.processes import SLACK_HTTP, free_port, local_slack, messages, nlsbot, one_line, serving
 from tests.support.slackbot import BALLOT_KEY
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.cli.test_cli import BOM, run
+from tests.support.cli import BOM, run
 
 MEMBERS = (
     "org,kind,province,slack_user_id,name,roles,term_ends\n"

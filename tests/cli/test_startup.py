@@ -6,67 +6,28 @@ Each test runs the real `nlsbot` in a subprocess, with the environment an operat
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import re
-import signal
 import socket
 import sys
 import tomllib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
-from bot.slack.localslack.server import LocalSlack
 from models import Organisation
 from tests.support.databases import postgres_reachable, postgres_server_url
+from tests.support.processes import (
+    ROOT,
+    SLACK_HTTP,
+    environment,
+    free_port,
+    local_slack,
+    messages,
+    nlsbot,
+    one_line,
+    serving,
+)
 from tests.support.slackbot import BALLOT_KEY, SIGNING_SECRET
-
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 60  # seconds for a start that should stop by itself; today's code served on, forever
-SLACK_HTTP = {
-    "SLACK_BOT_TOKEN": "xoxb-startup-test",
-    "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-    "NLS_BALLOT_KEY": BALLOT_KEY,
-}
-RAW_KEY = re.compile(r"\b(cli|imports|errors)\.[a-z_.]+\b")
-
-
-def _environment(env: dict[str, str] | None) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NLS_", "DATABASE_URL", "PORT"))}
-    return {**base, "PYTHONPATH": str(ROOT), **(env or {})}
-
-
-async def nlsbot(
-    tmp_path: Path, *args: str, env: dict[str, str] | None = None, stdin: str = ""
-) -> tuple[int, str, str]:
-    """The real command, in a subprocess that must end by itself (the local Slack lives in this loop)."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=tmp_path, env=_environment(env), stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        out, err = await asyncio.wait_for(process.communicate(stdin.encode()), TIMEOUT)
-    except TimeoutError:
-        process.kill()
-        out, err = await process.communicate()
-        pytest.fail(f"nlsbot {' '.join(args)} did not stop by itself; it logged:\n{err.decode()[-2000:]}")
-    return process.returncode or 0, out.decode(), err.decode()
-
-
-def one_line(code: int, err: str, *, exit_code: int = 2) -> str:
-    """The single line an operator's mistake gets, checked for its shape."""
-    lines = err.strip().splitlines()
-    assert code == exit_code, err
-    assert len(lines) == 1 and lines[0].startswith("nlsbot: "), err
-    assert not RAW_KEY.search(lines[0]), lines[0]
-    return lines[0]
 
 
 def closed_port() -> socket.socket:
@@ -76,17 +37,11 @@ def closed_port() -> socket.socket:
     return sock
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_version_is_the_installed_one():
     import subprocess
 
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, env=_environment(None)
+        [sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, env=environment(None)
     )
     expected = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert result.returncode == 0 and result.stdout.strip() == f"nlsbot {expected}"
@@ -144,15 +99,6 @@ async def test_a_malformed_credential_is_one_line_naming_it_and_never_repeats_it
     assert not (tmp_path / "nlsbot.sqlite3").exists()
 
 
-@asynccontextmanager
-async def local_slack() -> AsyncIterator[LocalSlack]:
-    slack = await LocalSlack().start()
-    try:
-        yield slack
-    finally:
-        await slack.stop()
-
-
 async def test_a_bot_token_slack_refuses_stops_serve_in_one_line(tmp_path):
     async with local_slack() as slack:
         slack.fail_next("auth.test", status=200, error="invalid_auth")  # what Slack answers a revoked token
@@ -171,36 +117,6 @@ async def test_an_app_token_slack_refuses_stops_socket_mode_instead_of_retrying_
         assert slack.calls_to("auth.test"), "the bot token is asked about first"
     line = one_line(code, err)
     assert "Slack refused SLACK_APP_TOKEN (invalid_auth)" in line
-
-
-@asynccontextmanager
-async def serving(tmp_path: Path, *args: str, env: dict[str, str], port: int) -> AsyncIterator[list[str]]:
-    """`nlsbot serve` running until /healthz answers; yields the log lines it wrote by its stop."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", *args, cwd=tmp_path, env=_environment(env),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    logs: list[str] = []
-    try:
-        async with httpx.AsyncClient(timeout=2) as http:
-            async with asyncio.timeout(TIMEOUT):
-                while True:
-                    assert process.returncode is None, "serve stopped"
-                    try:
-                        if (await http.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        await asyncio.sleep(0.1)
-        yield logs
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(process.communicate(), TIMEOUT)
-        logs.extend(err.decode().splitlines())
-
-
-def messages(logs: list[str]) -> list[str]:
-    return [json.loads(line)["msg"] for line in logs if line.startswith("{")]
 
 
 async def test_serve_logs_where_it_listens_and_no_bolt_token_warning(tmp_path):
