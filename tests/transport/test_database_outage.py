@@ -10,7 +10,6 @@ from bot.infra.settings import Settings
 from models import UserPref
 from tests.support.directory import REP_TORONTO, load_directory
 from tests.support.slackbot import SIGNING_SECRET, text_of
-from tests.support.tcpproxy import db_proxy  # noqa: F401 (a fixture, used by name below)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from asyncio.subprocess import Process
 from collections.abc import AsyncIterator
@@ -27,22 +26,15 @@ from bot.shell.forms import state_values
 from models.feedback import Feedback
 from tests.support.directory import REP_MONTREAL, load_directory
 from tests.support.feedback import answers
+from tests.support.processes import ROOT, free_port
 from tests.support.resources import load_library
 from tests.support.slackbot import BALLOT_KEY, SIGNING_SECRET, BotClient, find_action, text_of
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @asynccontextmanager
 async def serving(database_url: str, slack, tmp_path: Path) -> AsyncIterator[tuple[BotClient, Process]]:
     """`nlsbot serve` in its own process, talking to the test's Slack stand-in."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NLS_", "DATABASE_URL"))}
     env.update(
         PYTHONPATH=str(ROOT), DATABASE_URL=database_url, SLACK_API_URL=slack.base_url,

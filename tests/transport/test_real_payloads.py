@@ -34,7 +34,7 @@ from bot.shell import payloads
 from bot.slack.localslack.server import LocalSlack
 from tests.support.serving import serving
 
-CORPUS = Path(__file__).parent / "support" / "payloads"
+CORPUS = Path(__file__).parents[1] / "support" / "payloads"
 FILES = sorted(CORPUS.glob("*/*.json"))
 CASES = {f"{path.parent.name}/{path.stem}": json.loads(path.read_text()) for path in FILES}
 STATUS = {"quiet": {200}, "answered": set(range(200, 300)), "refused": {400}}

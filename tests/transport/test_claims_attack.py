@@ -41,7 +41,6 @@ from tests.support.resources import load_library
 from tests.support.serving import serving
 from tests.support.slackbot import SIGNING_SECRET, find_action
 from tests.support.submissions import BUSY, count_rows, submit_until_not_busy
-from tests.support.tcpproxy import db_proxy  # noqa: F401 (a fixture, used by name below)
 from tests.support.websocket import Websocket
 
 
@@ -148,14 +147,14 @@ class TestASubmitWhileTheDatabaseIsDown:
     """PostgreSQL through a proxy the test cuts (as tests/transport/test_database_outage.py)."""
 
     @pytest.fixture
-    def settings(self, db_proxy, slack):  # noqa: F811 (the fixture imported above)
+    def settings(self, db_proxy, slack):
         _, proxied = db_proxy
         return Settings(
             DATABASE_URL=proxied, SLACK_API_URL=slack.base_url, SLACK_BOT_TOKEN="xoxb-test",
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
         )  # fmt: skip
 
-    async def test_is_told_inline_to_try_again_and_saved_once_when_it_is_back(self, bot, deps, db_proxy):  # noqa: F811
+    async def test_is_told_inline_to_try_again_and_saved_once_when_it_is_back(self, bot, deps, db_proxy):
         """The check for an applied view ran before the request's own error handling: an outage
         gave a 500 (Slack: "trouble connecting") and a traceback, not "try again in a minute"."""
         proxy, _ = db_proxy
