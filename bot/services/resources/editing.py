@@ -34,6 +34,15 @@ async def _get(session: AsyncSession, resource_id: int) -> Resource:
     return resource
 
 
+async def _live_for_editor(session: AsyncSession, actor: Member | None, resource_id: int) -> tuple[Resource, Member]:
+    """A resource `actor` may change (its owner, a lead or an admin), refused once retired."""
+    resource = await _get(session, resource_id)
+    editor = require_editor(actor, resource)
+    if resource.retired:
+        raise Conflict("resources.already_retired", title=resource.title)
+    return resource, editor
+
+
 async def _recorded(
     session: AsyncSession, resource: Resource, action: str, *, actor: str | None, now: datetime
 ) -> ResourceView:
@@ -57,10 +66,7 @@ async def shareable(session: AsyncSession, resource_id: int) -> ResourceView:
 
 async def for_editing(session: AsyncSession, *, actor: Member | None, resource_id: int) -> ResourceView:
     """A resource to open in the edit form, if `actor` may edit it (checked again on save)."""
-    resource = await _get(session, resource_id)
-    require_editor(actor, resource)
-    if resource.retired:
-        raise Conflict("resources.already_retired", title=resource.title)
+    resource, _ = await _live_for_editor(session, actor, resource_id)
     return view_of(resource)
 
 
@@ -185,10 +191,7 @@ async def retire_resource(
     session: AsyncSession, *, actor: Member | None, resource_id: int, now: datetime
 ) -> ResourceView:
     """Take a resource out of search (kept for the record; its address stays taken)."""
-    resource = await _get(session, resource_id)
-    editor = require_editor(actor, resource)
-    if resource.retired:
-        raise Conflict("resources.already_retired", title=resource.title)
+    resource, editor = await _live_for_editor(session, actor, resource_id)
     before = vocab.terms_of(resource)
     resource.retired, resource.retired_at, resource.retired_by = True, now, editor.slack_user_id
     resource.updated_at = now
@@ -201,10 +204,7 @@ async def confirm_current(
     session: AsyncSession, *, actor: Member | None, resource_id: int, now: datetime
 ) -> ResourceView:
     """ "Still current": the next review is a year from today."""
-    resource = await _get(session, resource_id)
-    editor = require_editor(actor, resource)
-    if resource.retired:
-        raise Conflict("resources.already_retired", title=resource.title)
+    resource, editor = await _live_for_editor(session, actor, resource_id)
     resource.reviewed_at = now
     resource.review_by = now.date() + REVIEW_PERIOD
     return await _recorded(session, resource, "resource.reviewed", actor=editor.slack_user_id, now=now)
