@@ -55,7 +55,7 @@ from bot.services.nominations.nominating import (
 from bot.services.nominations.permissions import may_run, require_committee, require_staff
 from bot.services.nominations.reading import active_round, get_nomination, get_round, latest_round, nominations_in
 from bot.services.nominations.results import acclaim, seat_due
-from bot.services.nominations.review import coverage, review
+from bot.services.nominations.reviewing import coverage, review
 from bot.services.nominations.rounds import (
     LONGEST_ROUND,
     MAX_SEATS,

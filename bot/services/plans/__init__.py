@@ -50,7 +50,7 @@ from bot.services.plans.items import (
     my_items,
     to_item,
 )
-from bot.services.plans.progress import (
+from bot.services.plans.reporting import (
     DUE_SOON_DAYS,
     Attention,
     DirectionProgress,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.contributions import Fact, HomeAction, NeedsYou, Section, digest_section, lead_stats, needs_you
 from bot.services.members import Member
-from bot.services.plans.progress import DUE_SOON_DAYS, attention, completed_since, progress
+from bot.services.plans.reporting import DUE_SOON_DAYS, attention, completed_since, progress
 from models.plans import OPEN_STATUSES, ActionItem, ActionItemNote, ActionItemOwner
 
 

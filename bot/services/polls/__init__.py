@@ -72,8 +72,8 @@ from bot.services.polls.reminders import (
     remind_now,
     reminder_key,
 )
-from bot.services.polls.results import Results, closed_ballots, final_results, results, turnout
 from bot.services.polls.secrecy import SEALED_TABLES
+from bot.services.polls.tallies import Results, closed_ballots, final_results, results, turnout
 from models.polls import Electorate, PollKind, PollStatus, ResultsShown
 
 __all__ = [

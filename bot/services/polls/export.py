@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.polls.ballots import OpenBallot, open_ballots
 from bot.services.polls.records import PollView, get_poll
-from bot.services.polls.results import Results, _count, final_results, turnout
+from bot.services.polls.tallies import Results, _count, final_results, turnout
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from bot.services.polls.ballots import _receipt_count
 from bot.services.polls.electorates import _electorate_size, require_manager
 from bot.services.polls.origins import _origin_counted, _origin_json
 from bot.services.polls.records import PollView, _view, get_poll
-from bot.services.polls.results import Results, _ballots
 from bot.services.polls.secrecy import _unseal
+from bot.services.polls.tallies import Results, _ballots
 from models.polls import Poll, PollOpenBallot, PollSealedBallot, PollSecretBallot, PollStatus
 
 
