@@ -113,7 +113,8 @@ def form_errors(
 def _block_of(field: str | None, fields: Mapping[str, str] | None) -> str | None:
     if field is None:
         return None
-    return field if fields is None else fields.get(field)  # TRANSITIONAL: None keeps field-as-block-id
+    # Without `fields` the listener placed the error itself (a ballot's repeated rank: its block id).
+    return field if fields is None else fields.get(field)
 
 
 def first_input_block(body: dict[str, Any]) -> str | None:
