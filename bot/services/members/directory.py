@@ -117,8 +117,8 @@ async def require_member(session: AsyncSession, slack_user_id: str) -> Member:
     return member
 
 
-async def directory_contacts(session: AsyncSession) -> Mentions:
-    """Mentions of the people who maintain the directory (admins, else leads), for "ask …"."""
+async def maintainers(session: AsyncSession) -> list[str]:
+    """The people who maintain the directory: its admins, else the NLS leads, by name."""
     rows = (
         await session.execute(
             select(Person.slack_user_id, RoleGrant.role)
@@ -128,8 +128,12 @@ async def directory_contacts(session: AsyncSession) -> Mentions:
         )
     ).all()
     admins = [uid for uid, role in rows if role is Role.ADMIN]
-    chosen = admins or [uid for uid, _ in rows]
-    return Mentions(dict.fromkeys(chosen))
+    return admins or list(dict.fromkeys(uid for uid, _ in rows))
+
+
+async def directory_contacts(session: AsyncSession) -> Mentions:
+    """Mentions of the people who maintain the directory, for "ask …"."""
+    return Mentions(dict.fromkeys(await maintainers(session)))
 
 
 async def members_with_role(session: AsyncSession, role: Role) -> list[Member]:

@@ -16,14 +16,14 @@ from sqlalchemy.orm import selectinload
 
 from bot.services.errors import RowError
 from bot.services.imports import CellProblem, in_file_order, missing_columns, read_date
-from bot.services.members import PROVINCES
+from bot.services.members import PROVINCES, maintainers
 from bot.services.resources import vocabulary as vocab
 from bot.services.resources.editing import apply_input
 from bot.services.resources.errors import FormInvalid, ResourceImportFailed
 from bot.services.resources.freshness import REVIEW_PERIOD
 from bot.services.resources.input import ResourceInput, url_key, validate_input
 from bot.services.resources.results import split_tags
-from models import Person, Role, RoleGrant
+from models import Person
 from models.resources import Resource, ResourceKind, ResourceLanguage
 
 CSV_COLUMNS = ("title", "url", "description", "tags", "language", "province", "kind")
@@ -40,16 +40,7 @@ class ImportReport:
 
 async def default_owner(session: AsyncSession) -> str | None:
     """Who owns imported resources that name no owner: an admin, else an NLS lead."""
-    rows = (
-        await session.execute(
-            select(Person.slack_user_id, RoleGrant.role)
-            .join(RoleGrant)
-            .where(RoleGrant.role.in_([Role.ADMIN, Role.LEAD]), Person.active)
-            .order_by(RoleGrant.role, Person.name)
-        )
-    ).all()
-    admins = [uid for uid, role in rows if role is Role.ADMIN]
-    return (admins or [uid for uid, _ in rows] or [None])[0]
+    return next(iter(await maintainers(session)), None)
 
 
 # A form shows its choices beside the field; a cell of a file must say them, and what it holds.
