@@ -114,3 +114,16 @@ def test_the_rule_reads_what_it_claims(tmp_path, monkeypatch):
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
     found = imports_of(module)
     assert {"bot.services.errors.Invalid", "bot.blocks.ids", "models.polls"} <= found
+
+
+def test_tests_share_helpers_only_through_support():
+    """A test that imports another test module runs its tests' imports and fixtures twice and
+    breaks when that file is moved; shared helpers live in tests/support/."""
+    assert not list(_test_offences())
+
+
+def _test_offences() -> Iterator[str]:
+    for path in _files("tests"):
+        bad = sorted(m for m in imports_of(path) if _under(m, ("tests",)) and not _under(m, ("tests.support",)))
+        if bad:
+            yield f"{path.relative_to(ROOT)} imports {', '.join(bad)}"
