@@ -32,6 +32,12 @@ from __future__ import annotations
 
 from bot.services.nominations.answers import MAX_CANDIDATES, REASON_LIMIT, mark_ineligible, respond, withdraw
 from bot.services.nominations.closing import close_due, close_nominations
+from bot.services.nominations.contributors import (
+    nominations_to_answer,
+    open_round_link,
+    rounds_digest,
+    rounds_to_acclaim,
+)
 from bot.services.nominations.elections import (
     ORIGIN,
     POLL_KINDS,
@@ -43,7 +49,6 @@ from bot.services.nominations.elections import (
     unposted_elections,
 )
 from bot.services.nominations.fields import NominationField
-from bot.services.nominations.home import nominations_to_answer, open_round_link, rounds_digest, rounds_to_acclaim
 from bot.services.nominations.nominating import (
     RENEWAL_WINDOW,
     STATEMENT_LIMIT,

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from bot.services.plans.access import may_update, require_planner
 from bot.services.plans.adding import GROUP_LIMIT, MAX_OWNERS, TITLE_LIMIT, ItemDraft, add_item, parse_draft
-from bot.services.plans.contributions import digest_facts, lead_numbers, my_due_items
+from bot.services.plans.contributors import digest_facts, lead_numbers, my_due_items
 from bot.services.plans.fields import PlanField
 from bot.services.plans.importing import (
     Counts,

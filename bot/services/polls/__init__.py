@@ -32,6 +32,7 @@ from bot.services.polls.ballots import (
     parse_choices,
     who_voted_what,
 )
+from bot.services.polls.contributors import Votable, polls_closing_soon, polls_to_vote_in, votable
 from bot.services.polls.creation import (
     LONGEST_POLL,
     MANY_KINDS,
@@ -49,7 +50,6 @@ from bot.services.polls.creation import (
 from bot.services.polls.electorates import Voter, may_create, require_manager, require_voter, voter_for
 from bot.services.polls.export import ExportRow, export_open_ballots, export_results
 from bot.services.polls.fields import PollField
-from bot.services.polls.home import Votable, polls_closing_soon, polls_to_vote_in, votable
 from bot.services.polls.lifecycle import (
     Closing,
     cancel_poll,
