@@ -1,9 +1,11 @@
 """The local Slack Web API in its own process, answering with a realistic latency (for load runs,
 so the bot's post-ack Web API calls cost what they would against Slack).
 
-Besides Slack's routes it serves `GET /bench/answers`: when each reply to a `response_url`
-arrived (`/response/<n>`, the load generator's request number), on the machine's monotonic clock,
-which the generator shares. `POST /bench/reset` forgets them between runs.
+Besides Slack's routes it serves `GET /bench/answers`: when each answer given after an
+acknowledgement arrived, on the machine's monotonic clock, which the generator shares, keyed as
+bench.scenarios' `answer_key`s are: `response:<n>` for a reply to `/response/<n>` (the load
+generator's request number), `home:<user>` for a Home published with views.publish.
+`POST /bench/reset` forgets them between runs.
 """
 
 from __future__ import annotations
@@ -13,14 +15,22 @@ import asyncio
 
 from aiohttp import web
 
-from bot.slack.localslack.server import LocalSlack
+from bot.slack.localslack.server import Call, LocalSlack
+
+
+def answer_key(call: Call) -> str | None:
+    if call.method == "response_url":
+        return f"response:{call.ref}"
+    if call.method == "views.publish":
+        return f"home:{call.args.get('user_id')}"
+    return None
 
 
 def bench_routes(slack: LocalSlack) -> list[web.RouteDef]:
     async def answers(_: web.Request) -> web.Response:
-        replies = [(call.ref, call.at) for call in slack.calls if call.method == "response_url"]
+        replies = [(answer_key(call), call.at) for call in slack.calls]
         return web.json_response(
-            {"answers": replies, "api_calls": sum(c.method != "response_url" for c in slack.calls)}
+            {"answers": [r for r in replies if r[0]], "api_calls": sum(c.method != "response_url" for c in slack.calls)}
         )
 
     async def reset(_: web.Request) -> web.Response:

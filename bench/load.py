@@ -1,81 +1,54 @@
-"""Load benchmark: ack latency and throughput of `nlsbot serve` over real HTTP with signed
-requests, side by side with a bare Bolt app that only acks (the floor), against a local Slack Web
-API answering with ~100 ms latency.
+"""Load benchmark: ack latency, later answers and CPU per request of `nlsbot serve` over real HTTP
+with signed requests, side by side with a bare Bolt app that only acks (the floor: one listener of
+each kind, bench.bare_bolt), against a local Slack Web API answering with ~100 ms latency.
 
     python -m bench.load [--rates 50 200] [--seconds 10] [--database sqlite|postgresql]
+                         [--workers N] [--only SCENARIO …] [--burners N] [--cold]
 
 Open loop: request i leaves at t0 + i/rate whatever happened to the earlier ones, so a slow server
 shows up as latency, not as a politely reduced rate. Besides the acknowledgement, the run waits
-for every answer that comes later (a search's results, a vote's receipt, at request i's own
-response_url `/response/i`) and reports how long those took: work the bot defers after a burst
-shows there, not hidden.
+for every answer that comes later (a search's results, a vote's receipt at request i's own
+response_url `/response/i`; a Home at views.publish) and reports how long those took: work the
+bot defers after a burst shows there, not hidden.
+
+`--burners N` runs N processes spinning a core each from before the servers start until the end:
+the shared machine, on purpose. `--cold` starts both servers afresh for every scenario and rate
+and sends them, without a warm-up, a burst at twice the rate (the PostgreSQL cold-burst case),
+counting the "didn't call ack()" lines Bolt logs. The report is markdown, ready for bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy.engine import make_url
 
-from bench.scenarios import Scenario, scenarios, seed
+from bench import machine
+from bench.polls import BENCH_KEY
+from bench.report import Result, Run, print_report
+from bench.scenarios import KINDS, Scenario, scenarios, seed
+from bench.search import postgres_database
 from bot.shell import payloads
 
 SECRET = "be4c5eca1ab1e5ec2e7be4c5eca1ab1e"  # hexadecimal, as Slack makes them (bot.infra.settings checks)
-ROOT = Path(__file__).resolve().parents[1]
-LOG_DIR = Path(tempfile.gettempdir())
+NO_ACK = "didn't call ack()"  # Bolt's warning for a listener that did not acknowledge in time
+TARGETS = ("nlsbot", "bare Bolt")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Result:
-    target: str
-    scenario: str
-    rate: int
-    latencies: list[float] = field(default_factory=list)  # to the acknowledgement
-    errors: int = 0
-    elapsed: float = 0.0
-    cpu_seconds: float = 0.0  # the server process's CPU over the run and its post-ack drain
-    db_cpu_seconds: float | None = None  # PostgreSQL's server processes, same window
-    sent: dict[int, float] = field(default_factory=dict)  # request number -> when it left (monotonic)
-    answers: list[float] | None = None  # to the reply at the response_url, when the answer comes later
-    drain: float = 0.0  # from the last request sent to the last answer received
-
-    @property
-    def cpu_ms_per_request(self) -> float:
-        sent = len(self.latencies) + self.errors
-        return self.cpu_seconds / sent * 1000 if sent else float("nan")
-
-    @property
-    def db_cpu_ms_per_request(self) -> float | None:
-        sent = len(self.latencies) + self.errors
-        return self.db_cpu_seconds / sent * 1000 if sent and self.db_cpu_seconds is not None else None
-
-    def pct(self, p: float, values: list[float] | None = None) -> float:
-        ordered = sorted(self.latencies if values is None else values)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else float("nan")
-
-    @property
-    def throughput(self) -> float:
-        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
-
-
-async def wait_ready(url: str, timeout: float = 30.0) -> None:
+async def wait_ready(url: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
@@ -85,13 +58,24 @@ async def wait_ready(url: str, timeout: float = 30.0) -> None:
                         return
             except aiohttp.ClientError:
                 pass
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.1)
     raise RuntimeError(f"{url} did not come up")
+
+
+def refuses(body: bytes) -> bool:
+    """A 200 that refuses: a modal answered with an error shown in the form (a busy or broken
+    database says so there), which a person sees as a failure as much as a 503."""
+    if not body.startswith(b"{"):
+        return False
+    try:
+        return json.loads(body).get("response_action") == "errors"
+    except ValueError:
+        return False
 
 
 async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: str, response_base: str) -> Result:
     """`rate` requests a second for `seconds`; request i's response_url is `response_base/i`."""
-    result = Result(target, scenario.name, rate)
+    result = Result(target, scenario.name, scenario.kind, rate)
     total = int(rate * seconds)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=10)) as http:
@@ -102,7 +86,7 @@ async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: 
             started = result.sent[i] = time.perf_counter()  # CLOCK_MONOTONIC, as the fake Slack's
             try:
                 async with http.post(url, data=body.encode(), headers=headers) as resp:
-                    await resp.read()
+                    answer = await resp.read()
                     if resp.status != 200:
                         result.errors += 1
                         return
@@ -110,6 +94,8 @@ async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: 
                 result.errors += 1
                 return
             result.latencies.append(time.perf_counter() - started)
+            result.acked.append(i)
+            result.refused += refuses(answer)
 
         t0 = time.perf_counter()
         tasks = []
@@ -123,22 +109,34 @@ async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: 
     return result
 
 
-async def collect_answers(slack_url: str, result: Result, timeout: float = 180.0) -> None:
-    """Wait until every acknowledged request's answer reached the fake Slack (or `timeout`), then
-    turn arrival times into answer latencies. A request refused (a 503 when the server sheds load)
-    or never answered expects no answer."""
-    expected = len(result.latencies)
-    deadline = time.monotonic() + timeout
+async def collect_answers(
+    slack_url: str, key: Callable[[int], str], result: Result, timeout: float = 180.0, stall: float = 15.0
+) -> None:
+    """Wait until every acknowledged request's answer reached the fake Slack (or `timeout`, or
+    `stall` seconds without a new one), then turn arrival times into answer latencies. A request
+    refused (a 503 when the server sheds load) or never answered expects no answer. Answers
+    filed under one key (a person's Home, published once per open) are paired with that key's
+    requests in order, first sent with first arrived."""
+    waiting: dict[str, list[float]] = defaultdict(list)
+    for i in sorted(result.acked, key=result.sent.__getitem__):
+        waiting[key(i)].append(result.sent[i])
+    deadline, seen, last_new = time.monotonic() + timeout, 0, time.monotonic()
     async with aiohttp.ClientSession() as http:
         while True:
             async with http.get(f"{slack_url}/bench/answers") as resp:
-                arrived = {int(ref): at for ref, at in (await resp.json())["answers"] if ref.isdigit()}
-            if len(arrived) >= expected or time.monotonic() > deadline:
+                arrived = [(k, at) for k, at in (await resp.json())["answers"] if k in waiting]
+            if len(arrived) > seen:
+                seen, last_new = len(arrived), time.monotonic()
+            now = time.monotonic()
+            if seen >= len(result.acked) or now > deadline or now - last_new > stall:
                 break
             await asyncio.sleep(0.5)
-    result.answers = [at - result.sent[i] for i, at in arrived.items() if i in result.sent]
+    by_key: dict[str, list[float]] = defaultdict(list)
+    for k, at in sorted(arrived, key=lambda a: a[1]):
+        by_key[k].append(at)
+    result.answers = [at - sent for k, ats in by_key.items() for sent, at in zip(waiting[k], ats, strict=False)]
     if arrived:
-        result.drain = max(arrived.values()) - max(result.sent.values())
+        result.drain = max(at for _, at in arrived) - max(result.sent.values())
 
 
 async def reset_answers(slack_url: str) -> None:
@@ -146,159 +144,126 @@ async def reset_answers(slack_url: str) -> None:
         await resp.read()
 
 
-def serve_at(port: int, workers: int) -> list[str]:
-    return ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+def database(engine: str, tmp: Path, stack: ExitStack) -> str:
+    """The run's database, empty: a SQLite file, or a PostgreSQL database of its own on the server
+    BENCH_POSTGRES_URL names (dropped at the end), so that concurrent runs do not meet."""
+    if engine == "sqlite":
+        return f"sqlite:///{tmp}/bench.sqlite3"
+    server = make_url(os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    url, drop = postgres_database(server.set(database="postgres").render_as_string(hide_password=False))
+    stack.callback(drop)
+    return url
 
 
-def process_tree(pid: int) -> list[int]:
-    """The process and its descendants (`serve --workers N` is a manager and N workers)."""
-    children = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children += [int(c) for c in (task / "children").read_text().split()]
-    return [pid] + [p for child in children for p in process_tree(child)]
+@dataclass
+class Target:
+    url: str
+    proc: subprocess.Popen[bytes]
+    log: machine.LogWatch
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU so far of the process tree, all threads (aiosqlite's included)."""
-    total = 0
-    for member in process_tree(pid):
-        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+class Servers:
+    """The three processes besides the generator, each logging to the run's directory: the fake
+    Slack once per run; nlsbot and the bare Bolt app once per run, or afresh for each cold burst."""
+
+    def __init__(self, tmp: Path, db_url: str, workers: int) -> None:
+        self.tmp, self.workers, self.started = tmp, workers, 0
+        slack_port = machine.free_port()
+        self.slack_url = f"http://127.0.0.1:{slack_port}"
+        self.api_url, self.response_base = f"{self.slack_url}/api/", f"{self.slack_url}/response"
+        self.env = {
+            **os.environ, "DATABASE_URL": db_url, "SLACK_API_URL": self.api_url, "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET, "NLS_LOG_LEVEL": "INFO", "PYTHONPATH": str(machine.ROOT),
+            "NLS_BALLOT_KEY": BENCH_KEY,
+        }  # fmt: skip
+        self.slack, _ = self._start("fake_slack", ["bench.fake_slack", "--port", str(slack_port), "--latency", "0.1"])
+        self.targets: dict[str, Target] = {}
+
+    def _start(self, name: str, args: list[str]) -> tuple[subprocess.Popen[bytes], Path]:
+        self.started += 1
+        log = self.tmp / f"{self.started:02d}-{name}.log"
+        return machine.start([sys.executable, "-m", *args], self.env, log), log
+
+    async def start_targets(self) -> dict[str, Target]:
+        """nlsbot and bare Bolt, started anew, once each answers on its port."""
+        self.stop_targets()
+        bot_port, bare_port = machine.free_port(), machine.free_port()
+        serve = ["--host", "127.0.0.1", "--port", str(bot_port), "--workers", str(self.workers)]
+        bare = ["--port", str(bare_port), "--secret", SECRET, "--api-url", self.api_url]
+        for name, port, args in (
+            ("nlsbot", bot_port, ["bot", "serve", "--no-scheduler", *serve]),
+            ("bare Bolt", bare_port, ["bench.bare_bolt", *bare]),
+        ):
+            proc, log = self._start(name.replace(" ", "_"), args)
+            self.targets[name] = Target(f"http://127.0.0.1:{port}/slack/events", proc, machine.LogWatch(log, NO_ACK))
+        await asyncio.gather(*(wait_ready(t.url) for t in self.targets.values()))
+        return self.targets
+
+    def stop_targets(self) -> None:
+        machine.stop([t.proc for t in self.targets.values()])
+        self.targets.clear()
+
+    def stop(self) -> None:
+        self.stop_targets()
+        machine.stop([self.slack])
 
 
-def postgres_cpu_seconds() -> float:
-    """User + system CPU so far of PostgreSQL on this machine: every server process alive, plus
-    the backends that have exited (counted in the postmaster's children's time)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, _, rest = stat.read_text().rpartition(")")
-        except OSError:  # the process ended meanwhile
-            continue
-        if head.endswith("(postgres"):
-            fields = rest.split()  # fields[1] is the parent pid; 11-14 utime, stime, cutime, cstime
-            total += int(fields[11]) + int(fields[12])
-            if fields[1] == "1" or not Path(f"/proc/{fields[1]}/comm").read_text().startswith("postgres"):
-                total += int(fields[13]) + int(fields[14])  # the postmaster: its exited backends
-    return total / os.sysconf("SC_CLK_TCK")
+async def measure(
+    servers: Servers, scenario: Scenario, rate: int, seconds: float, name: str, warm: bool, postgres: str | None
+) -> Result:
+    """One scenario at one rate against one server: a warm-up unless cold, then the run, the
+    answers after it, a second of drain, and the CPU, PostgreSQL's and the log's count over all."""
+    target = servers.targets[name]
+    if warm:
+        await fire(target.url, scenario, min(rate, 20), 1.0, name, servers.response_base)
+        await asyncio.sleep(1.0)
+    await reset_answers(servers.slack_url)
+    target.log.since_last()
+    before = machine.cpu_seconds(target.proc.pid)
+    db_before = machine.postgres_cpu_seconds(postgres) if postgres else 0.0
+    result = await fire(target.url, scenario, rate, seconds, name, servers.response_base)
+    if scenario.answer_key and name == "nlsbot":
+        await collect_answers(servers.slack_url, scenario.answer_key, result)  # the work after the acks, all of it
+    await asyncio.sleep(1.0)
+    await machine.settled(target.proc.pid)  # let anything left drain before the next run, and count it
+    result.cpu_seconds = machine.cpu_seconds(target.proc.pid) - before
+    if postgres:
+        result.db_cpu_seconds = machine.postgres_cpu_seconds(postgres) - db_before
+    result.no_ack = target.log.since_last()
+    return result
 
 
-def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory (VmHWM), summed over the process tree."""
-    total = 0
-    for member in process_tree(pid):
-        for line in Path(f"/proc/{member}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                total += int(line.split()[1])
-    return total / 1024
-
-
-def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    log = open(LOG_DIR / f"{cmd[2].replace('.', '_')}-{int(time.time())}.log", "wb")  # noqa: SIM115 - lives as long as the process
-    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
-
-
-async def run(rates: list[int], seconds: float, database: str, only: list[str] | None, workers: int = 1) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="nlsbench-"))
-    db_url = (
-        f"sqlite:///{tmp}/bench.sqlite3"
-        if database == "sqlite"
-        else os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/nlsbench")
-    )
-    slack_port, bot_port, bare_port = free_port(), free_port(), free_port()
-    slack_url = f"http://127.0.0.1:{slack_port}"
-    api_url, response_base = f"{slack_url}/api/", f"{slack_url}/response"
-    env = {
-        **os.environ, "DATABASE_URL": db_url, "SLACK_API_URL": api_url, "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SECRET, "NLS_LOG_LEVEL": "INFO", "PYTHONPATH": str(ROOT),
-    }  # fmt: skip
-    context = await seed(db_url)
-    chosen = [s for s in scenarios(context) if not only or s.name in only]
-    procs = [
-        start([sys.executable, "-m", "bench.fake_slack", "--port", str(slack_port), "--latency", "0.1"], env),
-        start(
-            [sys.executable, "-m", "bot", "serve", "--no-scheduler", *serve_at(bot_port, workers)],
-            env,
-        ),
-        start(
-            [
-                sys.executable,
-                "-m",
-                "bench.bare_bolt",
-                "--port",
-                str(bare_port),
-                "--secret",
-                SECRET,
-                "--api-url",
-                api_url,
-            ],
-            env,
-        ),
-    ]
-    targets: dict[str, tuple[str, int]] = {
-        "nlsbot": (f"http://127.0.0.1:{bot_port}/slack/events", procs[1].pid),
-        "bare Bolt": (f"http://127.0.0.1:{bare_port}/slack/events", procs[2].pid),
-    }
-    try:
-        for url, _ in targets.values():
-            await wait_ready(url)
+async def run(args: argparse.Namespace) -> None:
+    load_before = machine.load_average()
+    with ExitStack() as stack:
+        tmp = Path(tempfile.mkdtemp(prefix="nlsbench-"))
+        db_url = database(args.database, tmp, stack)
+        postgres = make_url(db_url).database if args.database == "postgresql" else None  # its backends' CPU is counted
+        context = await seed(db_url)
+        chosen = [s for s in scenarios(context) if not args.only or s.name in args.only]
+        assert all(s.kind in KINDS for s in chosen), "every scenario needs its floor in bench.bare_bolt"
+        stack.enter_context(machine.burners(args.burners))
+        servers = Servers(tmp, db_url, args.workers)
+        stack.callback(servers.stop)
         results: list[Result] = []
+        memory: dict[str, float] = defaultdict(float)
+        if not args.cold:
+            await servers.start_targets()
         for scenario in chosen:
-            for rate in rates:
-                for name, (url, pid) in targets.items():
-                    await fire(url, scenario, min(rate, 20), 1.0, name, response_base)  # warm-up
-                    await asyncio.sleep(1.0)
-                    await reset_answers(slack_url)
-                    before, db_before = cpu_seconds(pid), postgres_cpu_seconds()
-                    result = await fire(url, scenario, rate, seconds, name, response_base)
-                    if scenario.answers_later and name == "nlsbot":
-                        await collect_answers(slack_url, result)  # the work after the acks, all of it
-                    await asyncio.sleep(1.0)  # let anything left drain before the next run
-                    result.cpu_seconds = cpu_seconds(pid) - before
-                    if database == "postgresql":
-                        result.db_cpu_seconds = postgres_cpu_seconds() - db_before
-                    results.append(result)
-        memory = {name: peak_rss_mb(pid) for name, (_, pid) in targets.items()}
-        print_table(results, memory, database, seconds, workers)
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
-
-
-def print_table(results: list[Result], memory: dict[str, float], database: str, seconds: float, workers: int) -> None:
-    print(f"\n{database}, {workers} nlsbot worker(s), {seconds:.0f} s per run, Slack Web API latency 100 ms\n")
-    print(
-        "| scenario | rate (req/s) | server | ack p50 / p95 / p99 ms | max ms | acked req/s | errors "
-        "| answer p50 / p99 ms | answered | drained after | CPU ms/req (+ PostgreSQL) |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    fmt: Callable[[float], str] = lambda v: f"{v:,.1f}"  # noqa: E731
-    for r in results:
-        worst = max(r.latencies) * 1000 if r.latencies else float("nan")
-        db = f" (+{r.db_cpu_ms_per_request:.1f})" if r.db_cpu_ms_per_request is not None else ""
-        if r.target != "nlsbot":
-            later = "– | – | –"  # the floor only acknowledges
-        elif r.answers is None:
-            later = "in the ack | – | –"
-        else:
-            later = (
-                f"{fmt(r.pct(50, r.answers))} / {fmt(r.pct(99, r.answers))} | {len(r.answers)}/{len(r.latencies)} "
-                f"| {r.drain:.1f} s"
-            )
-        print(
-            f"| {r.scenario} | {r.rate} | {r.target} | {fmt(r.pct(50))} / {fmt(r.pct(95))} / {fmt(r.pct(99))} "
-            f"| {fmt(worst)} | {r.throughput:.0f} | {r.errors} | {later} | {fmt(r.cpu_ms_per_request)}{db} |"
-        )
-    ratios = {}
-    for r in results:
-        if r.target == "nlsbot":
-            floor = next(b for b in results if b.target == "bare Bolt" and (b.scenario, b.rate) == (r.scenario, r.rate))
-            ratios[(r.scenario, r.rate)] = statistics.median(r.latencies) / statistics.median(floor.latencies)
-    print("\np50 relative to bare Bolt: " + ", ".join(f"{s} @{rate}/s ×{v:.2f}" for (s, rate), v in ratios.items()))
-    print("peak memory (VmHWM): " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items()))
+            for rate in args.rates:
+                if args.cold:
+                    await servers.start_targets()  # and straight in: no warm-up, twice the rate
+                for name in TARGETS:
+                    fired = rate * 2 if args.cold else rate
+                    results.append(await measure(servers, scenario, fired, args.seconds, name, not args.cold, postgres))
+                for name, target in servers.targets.items():
+                    memory[name] = max(memory[name], machine.peak_rss_mb(target.proc.pid))
+        commit = machine.commit()
+        print_report(
+            Run(args.database, args.workers, args.seconds, args.burners, args.cold, commit, load_before, machine.load_average()),
+            results, memory,
+        )  # fmt: skip
+        print(f"Logs: {tmp}")
 
 
 def main() -> None:
@@ -308,8 +273,13 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--only", nargs="*", help="scenario names")
     parser.add_argument("--workers", type=int, default=1, help="nlsbot serve --workers")
-    args = parser.parse_args()
-    asyncio.run(run(args.rates, args.seconds, args.database, args.only, args.workers))
+    parser.add_argument(
+        "--burners", type=int, default=0, help="CPU-burning processes beside the run (the issue's shared case: 2)"
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="fresh servers per scenario and rate, hit at once at 2x the rate"
+    )
+    asyncio.run(run(parser.parse_args()))
 
 
 if __name__ == "__main__":
