@@ -38,7 +38,7 @@ from sqlalchemy.engine import make_url
 
 from bench import machine
 from bench.polls import BENCH_KEY
-from bench.report import Result, Run, print_report
+from bench.report import SLACK_DEADLINE, Result, Run, print_report
 from bench.scenarios import KINDS, Scenario, scenarios, seed
 from bench.search import postgres_database
 from bot.shell import payloads
@@ -62,15 +62,18 @@ async def wait_ready(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def refuses(body: bytes) -> bool:
-    """A 200 that refuses: a modal answered with an error shown in the form (a busy or broken
-    database says so there), which a person sees as a failure as much as a 503."""
+def refusal(body: bytes) -> str | None:
+    """What a 200 that refuses says: a modal answered with an error shown in the form (a busy or
+    broken database says so there), which a person sees as a failure as much as a 503."""
     if not body.startswith(b"{"):
-        return False
+        return None
     try:
-        return json.loads(body).get("response_action") == "errors"
+        answer = json.loads(body)
     except ValueError:
-        return False
+        return None
+    if answer.get("response_action") != "errors":
+        return None
+    return "; ".join(map(str, (answer.get("errors") or {}).values())) or "(no message)"
 
 
 async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: str, response_base: str) -> Result:
@@ -93,9 +96,14 @@ async def fire(url: str, scenario: Scenario, rate: int, seconds: float, target: 
             except (aiohttp.ClientError, TimeoutError):
                 result.errors += 1
                 return
-            result.latencies.append(time.perf_counter() - started)
+            latency = time.perf_counter() - started
+            result.latencies.append(latency)
             result.acked.append(i)
-            result.refused += refuses(answer)
+            refused = refusal(answer)
+            if refused is not None:
+                result.refusals[refused] += 1
+            elif latency > SLACK_DEADLINE:
+                result.late += 1
 
         t0 = time.perf_counter()
         tasks = []

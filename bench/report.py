@@ -4,6 +4,7 @@ the same run (the ratio the targets of issue #18 are stated in) and whether each
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 SLACK_DEADLINE = 3.0  # seconds: an acknowledgement later than this is an error shown to the person
@@ -20,7 +21,9 @@ class Result:
     latencies: list[float] = field(default_factory=list)  # to the acknowledgement, seconds
     acked: list[int] = field(default_factory=list)  # request numbers answered with a 200
     errors: int = 0  # not a 200 within the client's timeout (a 503 when the server sheds load included)
-    refused: int = 0  # a 200 that refuses: a modal answered with `response_action: errors`
+    # 200s that refuse (a modal answered with `response_action: errors`): what they said, how often
+    refusals: Counter[str] = field(default_factory=Counter)
+    late: int = 0  # answered with a 200 that does not refuse, but after Slack's 3 s
     elapsed: float = 0.0
     cpu_seconds: float = 0.0  # the server process tree's CPU over the run and its post-ack drain
     db_cpu_seconds: float | None = None  # PostgreSQL's server processes, same window
@@ -34,8 +37,8 @@ class Result:
         return len(self.latencies) + self.errors
 
     @property
-    def late(self) -> int:
-        return sum(latency > SLACK_DEADLINE for latency in self.latencies)
+    def refused(self) -> int:
+        return sum(self.refusals.values())
 
     @property
     def failures(self) -> int:
@@ -167,6 +170,9 @@ def print_report(run: Run, results: list[Result], memory: dict[str, float]) -> N
     print("\n".join(detail_table(results)))
     print()
     print("\n".join(targets_table(results, run.cold)))
+    for r in results:
+        for said, times in r.refusals.items():
+            print(f"- {r.scenario} at {r.rate}/s, {r.target}: {times} refused in the form with “{said}”")
     print()
     print(
         "Failed: not answered with a 200 within 10 s, refused in the form, or answered after Slack's 3 s. "
