@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.async_app import AsyncBoltRequest
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
@@ -35,6 +35,7 @@ from bot.slack.http_session import PooledRespond
 from bot.transport import claims, submissions
 from bot.transport.admission import QueuedAck
 from bot.transport.event_subscriptions import Listened, listened
+from bot.transport.routing import RoutedApp
 from handlers.context import Ctx
 from handlers.support import fetch_profile, tell
 
@@ -154,10 +155,11 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
     return app
 
 
-class NlsApp(AsyncApp):
+class NlsApp(RoutedApp):
     """Bolt's app, with each request's claims set up around its dispatch (bot.transport.claims): HTTP, Socket
     Mode and the shell all come through `async_dispatch`. Bolt runs global middleware before the
-    listener, not around it, so only here is the answer of a modal submission in hand."""
+    listener, not around it, so only here is the answer of a modal submission in hand. Listeners
+    are found by the ids the request carries (bot.transport.routing)."""
 
     def __init__(self, deps: Deps, **kwargs: Any) -> None:
         super().__init__(**kwargs)
