@@ -8,15 +8,13 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sql import dialect_of
+from bot.services.sql import insert_many_if_absent
 from models import ProcessedDelivery
 
 RETENTION = timedelta(days=1)
 KEY_LENGTH = 128  # processed_deliveries.key; longer keys arrive here already hashed (bot.app)
-_KEY = ProcessedDelivery.__table__.c.key
 
 
 async def record(session: AsyncSession, received: Mapping[str, datetime]) -> set[str]:
@@ -26,16 +24,7 @@ async def record(session: AsyncSession, received: Mapping[str, datetime]) -> set
     rows (SQLAlchemy batches them into multi-row INSERTs), so it is compiled once whatever the
     batch size."""
     rows = [{"key": key, "received_at": at} for key, at in received.items()]
-    if not rows:
-        return set()
-    result = await (await session.connection()).execute(_RECORD[dialect_of(session)], rows)
-    return set(result.scalars())
-
-
-_RECORD = {
-    name: dialect.insert(ProcessedDelivery).on_conflict_do_nothing(index_elements=["key"]).returning(_KEY)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
+    return await insert_many_if_absent(session, ProcessedDelivery, rows, ["key"], returning="key")
 
 
 async def prune(session: AsyncSession, now: datetime) -> int:

@@ -64,6 +64,27 @@ async def insert_if_absent(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def insert_many_if_absent(
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    rows: Sequence[dict[str, Any]],
+    conflict_columns: Sequence[str],
+    returning: str,
+) -> set[Any]:
+    """`insert_if_absent` for many rows of one shape at once: the `returning` values of the rows
+    this call inserted (a row whose key was there already, or came twice, is left out).
+
+    One statement executed for every row: SQLAlchemy sends it as multi-row INSERTs
+    ("insertmanyvalues"), so many rows cost one round trip and one compiled statement however
+    many there are. Rows are matched to what came back by `returning`, which should be their key."""
+    if not rows:
+        return set()
+    table: Table = model.__table__  # type: ignore[assignment]
+    shape = (dialect_of(session), table, tuple(rows[0]), tuple(conflict_columns), returning)
+    connection = await session.connection()
+    return set((await connection.execute(_insert_if_absent_statement(*shape), list(rows))).scalars())
+
+
 def chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     """IN-lists short enough for every backend's parameter limit."""
     return (values[start : start + size] for start in range(0, len(values), size))
