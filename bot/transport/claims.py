@@ -19,7 +19,7 @@ still at work): both accepted it, but only one of them wrote the row, so only on
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sql import insert_if_absent
+from bot.services.sql import insert_many_if_absent
 from models.ops import ProcessedDelivery, SubmittedView
 
 if TYPE_CHECKING:
@@ -79,20 +79,47 @@ async def claim_pending(session: AsyncSession, made: list[Claim]) -> None:
     claim = _current.get()
     if claim is None or claim.claimed:
         return
-    if claim.view_key is not None:
-        # A modal's view key names the submission whatever its trigger id, so a replay meets it: the
-        # delivery key is not written beside it. Its exact time would sit in the transaction of an
-        # anonymous entry, which keeps only the day (docs/feedback.md, "What anonymous guarantees").
-        row = {"view_id": claim.view_key, "received_on": claim.today}
-        if await insert_if_absent(session, SubmittedView, row, ["view_id"], returning="view_id") is None:
-            raise AlreadySubmitted(claim.view_key)
-    elif claim.delivery_key is not None:
-        row = {"key": claim.delivery_key, "received_at": claim.received_at}
-        inserted = await insert_if_absent(session, ProcessedDelivery, row, ["key"], returning="key")
-        if inserted is None and not claim.written_here(claim.delivery_key):
-            raise Replayed(claim.delivery_key)
+    refused = (await claim_together(session, [claim]))[0]
+    if refused is not None:
+        raise refused
     claim.claimed = True
     made.append(claim)
+
+
+async def claim_together(session: AsyncSession, pending: Sequence[Claim | None]) -> list[Replayed | None]:
+    """Write the claims of several requests in this transaction, one multi-row INSERT per kind
+    (a batch of submissions saved together, bot.infra.write_batches). For each: None if its effect
+    is this transaction's to apply (nothing to claim counts too), else the `Replayed` (or
+    `AlreadySubmitted`) to raise for it. A key twice in one call is claimed by its first only.
+    Marking them `claimed` is the caller's, once the transaction has committed."""
+    refused: list[Replayed | None] = [None] * len(pending)
+    views: dict[str, tuple[int, Claim]] = {}  # key -> the position that claims it, and its claim
+    deliveries: dict[str, tuple[int, Claim]] = {}
+    for at, claim in enumerate(pending):
+        if claim is None or claim.claimed:
+            continue
+        if claim.view_key is not None:
+            if claim.view_key in views:
+                refused[at] = AlreadySubmitted(claim.view_key)
+            views.setdefault(claim.view_key, (at, claim))
+        elif claim.delivery_key is not None:
+            if claim.delivery_key in deliveries:
+                refused[at] = Replayed(claim.delivery_key)
+            deliveries.setdefault(claim.delivery_key, (at, claim))
+    # A modal's view key names the submission whatever its trigger id, so a replay meets it: the
+    # delivery key is not written beside it. Its exact time would sit in the transaction of an
+    # anonymous entry, which keeps only the day (docs/feedback.md, "What anonymous guarantees").
+    rows = [{"view_id": key, "received_on": claim.today} for key, (_, claim) in views.items()]
+    inserted = await insert_many_if_absent(session, SubmittedView, rows, ["view_id"], returning="view_id")
+    for key, (at, _) in views.items():
+        if key not in inserted:
+            refused[at] = AlreadySubmitted(key)
+    rows = [{"key": key, "received_at": claim.received_at} for key, (_, claim) in deliveries.items()]
+    inserted = await insert_many_if_absent(session, ProcessedDelivery, rows, ["key"], returning="key")
+    for key, (at, claim) in deliveries.items():
+        if key not in inserted and not claim.written_here(key):
+            refused[at] = Replayed(key)
+    return refused
 
 
 @contextmanager

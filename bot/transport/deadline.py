@@ -58,6 +58,12 @@ def acknowledged() -> None:
         clock.acknowledged = True
 
 
+def clock() -> AckClock | None:
+    """The clock of the request being served, for work done on its behalf in another task (a
+    batch of submissions, bot.infra.write_batches) that must keep its deadline."""
+    return _current.get()
+
+
 def refuse_if_overdue() -> None:
     """Called as a write begins: raise `Busy` if it would start after the acknowledgement deadline."""
     clock = _current.get()
