@@ -32,7 +32,7 @@ class BotClient:
         body = payloads.slash_command(user, text, response_url=self.slack.response_url(), channel_id=channel)
         return await self.post(body)
 
-    async def answer(self, user: str, text: str, *, timeout: float = 5.0) -> dict[str, Any]:
+    async def answer(self, user: str, text: str, *, timeout: float = 20.0) -> dict[str, Any]:
         """Run `/nls text` and return the ephemeral answer, from the ack or the response_url."""
         before = len(self.slack.calls_to("response_url"))
         response = await self.command(user, text)
@@ -60,7 +60,7 @@ class BotClient:
     async def event(self, event_body: str, *, retry: int | None = None) -> httpx.Response:
         return await self.post(event_body, retry=retry)
 
-    async def opened_view(self, before: int = 0, *, timeout: float = 5.0) -> dict[str, Any]:
+    async def opened_view(self, before: int = 0, *, timeout: float = 20.0) -> dict[str, Any]:
         """The modal the bot opened (views.open), as Slack stored it (with its id)."""
         calls = await self.slack.wait_for("views.open", timeout=timeout, count=before + 1)
         opened: Call = calls[before]
