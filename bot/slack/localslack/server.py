@@ -121,7 +121,7 @@ class LocalSlack:
         return [c for c in self.calls if c.method == method]
 
     async def wait_for(
-        self, method: str, predicate: Callable[[Call], bool] | None = None, *, timeout: float = 5.0, count: int = 1
+        self, method: str, predicate: Callable[[Call], bool] | None = None, *, timeout: float = 20.0, count: int = 1
     ) -> list[Call]:
         """Wait until `count` calls of `method` (matching `predicate`) have arrived.
 
