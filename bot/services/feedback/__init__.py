@@ -24,10 +24,12 @@ from bot.services.feedback.submitting import (
     FeedbackForm,
     FormPlaces,
     Receipt,
+    Submission,
     form_places,
     new_reference,
     parse_form,
     submit,
+    submit_many,
 )
 from models.feedback import Topic, Urgency, Voice
 
@@ -44,6 +46,7 @@ __all__ = [
     "FormInvalid",
     "FormPlaces",
     "Receipt",
+    "Submission",
     "Topic",
     "Urgency",
     "Voice",
@@ -60,5 +63,6 @@ __all__ = [
     "parse_since",
     "stats",
     "submit",
+    "submit_many",
     "summary",
 ]

@@ -6,7 +6,7 @@ neither who nor when nor how many came before)."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +19,7 @@ from bot.services import audit, disclosure
 from bot.services.feedback.fields import FeedbackField
 from bot.services.feedback.forms import check_length, clean_text, form_invalid
 from bot.services.members import PROVINCES, Member, region_of
-from bot.services.sql import insert_if_absent
+from bot.services.sql import insert_many_if_absent
 from models.feedback import Feedback, Topic, Urgency, Voice
 
 TEXT_LIMIT = 3000
@@ -90,6 +90,17 @@ def new_reference() -> str:
     return REF_PREFIX + "".join(secrets.choice(REF_ALPHABET) for _ in range(REF_LENGTH))
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One piece of feedback to store: the validated form, who sent it and when."""
+
+    form: FeedbackForm
+    submitter: Member | None
+    submitter_id: str
+    now: datetime
+    today: date
+
+
 async def submit(
     session: AsyncSession,
     *,
@@ -99,16 +110,45 @@ async def submit(
     now: datetime,
     today: date,
 ) -> Receipt:
-    """Store one piece of feedback. Anonymous: the submitter is dropped here, before any write,
-    and nothing is audited (an audit row would carry the exact time). Named: who, their
-    organisation and the contact are kept, and the submission is audited. An anonymous place is
-    kept only as finely as covers at least k member organisations (bot.services.disclosure)."""
+    """Store one piece of feedback (see `submit_many`)."""
+    return (await submit_many(session, [Submission(form, submitter, submitter_id, now, today)]))[0]
+
+
+async def submit_many(session: AsyncSession, submissions: Sequence[Submission]) -> list[Receipt]:
+    """Store pieces of feedback, one receipt each in their order: those submitted together are
+    saved together (bot.infra.write_batches), one read of the directory and one multi-row INSERT
+    for all of them. Anonymous: the submitter is dropped here, before any write, and nothing is
+    audited (an audit row would carry the exact time). Named: who, their organisation and the
+    contact are kept, and the submission is audited. An anonymous place is kept only as finely as
+    covers at least k member organisations (bot.services.disclosure)."""
+    places = await disclosure.places(session) if any(s.form.anonymous for s in submissions) else None
+    refs = await _insert_with_fresh_references(session, [_row(s, places) for s in submissions])
+    for submission, ref in zip(submissions, refs, strict=True):
+        if not submission.form.anonymous:
+            await audit.record(
+                session,
+                at=submission.now,
+                actor=submission.submitter_id,
+                action="feedback.submitted",
+                subject_type="feedback",
+                subject_id=ref,
+                topic=submission.form.topic.value,
+            )
+    return [Receipt(ref, s.form.anonymous, s.today) for s, ref in zip(submissions, refs, strict=True)]
+
+
+def _row(submission: Submission, places: disclosure.Places | None) -> dict[str, Any]:
+    """The row one submission stores. Every row has the same columns, so that one statement
+    inserts them all; an anonymous one's who, organisation and contact are empty."""
+    form = submission.form
     province = None if form.province == CANADA_WIDE else form.province
     region = region_of(province) if province else None
-    if form.anonymous:
-        province, region = (await disclosure.places(session)).anonymous_place(province, region)
-    values: dict[str, Any] = {
-        "received_on": today,
+    if form.anonymous and places is not None:
+        province, region = places.anonymous_place(province, region)
+    named = not form.anonymous
+    submitter = submission.submitter
+    return {
+        "received_on": submission.today,
         "voice": form.voice,
         "topic": form.topic,
         "urgency": form.urgency,
@@ -116,34 +156,30 @@ async def submit(
         "region": region,
         "text": form.text,
         "anonymous": form.anonymous,
+        "submitted_by": submission.submitter_id if named else None,
+        "organisation_id": submitter.org.id if named and submitter and submitter.org else None,
+        "contact": form.contact if named else None,
     }
-    if not form.anonymous:
-        values |= {
-            "submitted_by": submitter_id,
-            "organisation_id": submitter.org.id if submitter and submitter.org else None,
-            "contact": form.contact,
-        }
-    ref = await _insert_with_fresh_reference(session, values)
-    if not form.anonymous:
-        await audit.record(
-            session,
-            at=now,
-            actor=submitter_id,
-            action="feedback.submitted",
-            subject_type="feedback",
-            subject_id=ref,
-            topic=form.topic.value,
-        )
-    return Receipt(ref=ref, anonymous=form.anonymous, received_on=today)
 
 
-async def _insert_with_fresh_reference(session: AsyncSession, values: dict[str, Any]) -> str:
-    """A random reference that is not taken yet (the primary key decides; a clash, about one in
-    a billion, draws again)."""
+async def _insert_with_fresh_references(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[str]:
+    """A random reference for each row that is not taken yet (the primary key decides; a clash,
+    about one in a billion, draws again for that row)."""
+    refs: list[str | None] = [None] * len(rows)
     for _ in range(8):
-        ref = new_reference()
-        if await insert_if_absent(session, Feedback, {**values, "ref": ref}, ["ref"], returning="ref"):
-            return ref
+        drawn: dict[str, int] = {}  # reference -> row, distinct within the draw
+        for at in (at for at, ref in enumerate(refs) if ref is None):
+            ref = new_reference()
+            while ref in drawn:
+                ref = new_reference()
+            drawn[ref] = at
+        inserted = await insert_many_if_absent(
+            session, Feedback, [{"ref": ref, **rows[at]} for ref, at in drawn.items()], ["ref"], returning="ref"
+        )
+        for ref in inserted:
+            refs[drawn[ref]] = ref
+        if all(refs):
+            return [ref for ref in refs if ref is not None]
     raise RuntimeError("could not draw an unused feedback reference")
 
 
