@@ -19,6 +19,10 @@ from bot.slack.localslack.server import Call, LocalSlack
 
 
 def answer_key(call: Call) -> str | None:
+    """The key an answer is filed under; None for calls that answer no request (and for calls
+    Slack refused: an error is not an answer)."""
+    if "_error" in call.args or "_failed" in call.args:
+        return None
     if call.method == "response_url":
         return f"response:{call.ref}"
     if call.method == "views.publish":

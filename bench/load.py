@@ -49,6 +49,9 @@ TARGETS = ("nlsbot", "bare Bolt")
 
 
 async def wait_ready(url: str, timeout: float = 60.0) -> None:
+    """Until the server answers on its port (an unsigned POST, refused before any listener or the
+    database is reached). Not /readyz: that opens a database connection, and a cold run must
+    find the process as the first request after a start finds it."""
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
@@ -228,15 +231,14 @@ async def measure(
     await reset_answers(servers.slack_url)
     target.log.since_last()
     before = machine.cpu_seconds(target.proc.pid)
-    db_before = machine.postgres_cpu_seconds(postgres) if postgres else 0.0
-    result = await fire(target.url, scenario, rate, seconds, name, servers.response_base)
-    if scenario.answer_key and name == "nlsbot":
-        await collect_answers(servers.slack_url, scenario.answer_key, result)  # the work after the acks, all of it
-    await asyncio.sleep(1.0)
-    await machine.settled(target.proc.pid)  # let anything left drain before the next run, and count it
+    async with machine.BackendCpu(postgres).watching() as db:
+        result = await fire(target.url, scenario, rate, seconds, name, servers.response_base)
+        if scenario.answer_key and name == "nlsbot":
+            await collect_answers(servers.slack_url, scenario.answer_key, result)  # the work after the acks, all of it
+        await asyncio.sleep(1.0)
+        await machine.settled(target.proc.pid)  # let anything left drain before the next run, and count it
     result.cpu_seconds = machine.cpu_seconds(target.proc.pid) - before
-    if postgres:
-        result.db_cpu_seconds = machine.postgres_cpu_seconds(postgres) - db_before
+    result.db_cpu_seconds = db.seconds
     result.no_ack = target.log.since_last()
     return result
 

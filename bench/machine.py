@@ -8,13 +8,13 @@ whether it waited for a core or not, so it is set beside its floor's from the sa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.wait()
 
 
-@contextmanager
+@contextlib.contextmanager
 def burners(n: int) -> Iterator[list[subprocess.Popen[bytes]]]:
     """`n` processes each spinning one core for as long as the block runs: the "machine shared
     with other work" case, made on purpose and the same every time."""
@@ -101,22 +101,59 @@ async def settled(pid: int, interval: float = 0.5, busy: float = 0.05, limit: fl
     return time.monotonic() - began
 
 
-def postgres_cpu_seconds(database: str) -> float:
-    """User + system CPU so far of the PostgreSQL backends serving `database` (each backend's
-    process title names its database). Not the server's shared writers, nor other databases'
-    backends: on a shared machine those are others' work. A backend that exits between two
-    readings takes its CPU since the first with it (the servers' pools keep theirs open)."""
-    total = 0
+def backend_cpu(database: str) -> dict[int, float]:
+    """User + system CPU so far of each PostgreSQL backend serving `database` (a backend's
+    process title names its database): not the server's shared writers, nor other databases'
+    backends, which on a shared machine are others' work."""
+    found = {}
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             title = (proc / "cmdline").read_bytes().split(b"\0")[0].decode("utf-8", "replace").split()
             if title[:1] != ["postgres:"] or database not in title:
                 continue
             fields = (proc / "stat").read_text().rpartition(")")[2].split()  # 11, 12: utime, stime
-            total += int(fields[11]) + int(fields[12])
+            found[int(proc.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except (OSError, IndexError):  # the process ended meanwhile
             continue
-    return total / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+class BackendCpu:
+    """PostgreSQL's CPU for one database over a window (None: no PostgreSQL, nothing counted).
+    Sampled while the window lasts, because a pool closes the connections it opened beyond its
+    size as soon as they are returned: a backend that exits counts up to its last sample."""
+
+    def __init__(self, database: str | None, interval: float = 0.2) -> None:
+        self.database, self.interval = database, interval
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+
+    def sample(self) -> None:
+        if self.database is not None:
+            self.last.update(backend_cpu(self.database))
+
+    @contextlib.asynccontextmanager
+    async def watching(self) -> AsyncIterator[BackendCpu]:
+        self.sample()
+        self.first = dict(self.last)  # backends born later started from nothing
+
+        async def keep_sampling() -> None:
+            while True:
+                await asyncio.sleep(self.interval)
+                self.sample()
+
+        sampler = asyncio.create_task(keep_sampling())
+        try:
+            yield self
+        finally:
+            sampler.cancel()
+            self.sample()
+
+    @property
+    def seconds(self) -> float | None:
+        if self.database is None:
+            return None
+        return sum(cpu - self.first.get(pid, 0.0) for pid, cpu in self.last.items())
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -145,10 +145,15 @@ def targets_table(results: list[Result], cold: bool) -> list[str]:
         floor = floors.get((bot.scenario, bot.rate))
         if floor is None:
             continue
-        ratio = bot.cpu_ms_per_request() / floor.cpu_ms_per_request()
+        ratio = bot.cpu_ms_per_request() / (floor.cpu_ms_per_request() or float("nan"))
         db = ""
         if bot.db_cpu_ms_per_request is not None:
             db = f" (+{bot.db_cpu_ms_per_request:.2f}; ×{bot.cpu_ms_per_request(with_db=True) / floor.cpu_ms_per_request():.1f} with it)"
+        if bot.failures == bot.requests:  # nothing answered: no figure means anything
+            lines.append(
+                f"| {bot.scenario} | {bot.kind} | {bot.rate} | – | – | – | ❌ all {bot.requests} failed | – | – | – | – |"
+            )
+            continue
         if cold:
             last = f"{bot.no_ack}: {verdict(bot.no_ack == 0)}"
         elif bot.kind == "view" and bot.rate == MODAL_RATE:
