@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.slack.http_session import attach_session, close_session
+from bot.transport import submissions
 from jobs import JobEnv
 from jobs.scheduler import build_scheduler
 
@@ -27,6 +28,7 @@ class Background:
 
     async def start(self) -> None:
         attach_session(self.env.client, traces=[self.env.deps.work.trace_config()])
+        await self.env.deps.db.warm_up(submissions.rehearse)  # before the first request, not during its burst
         if self._scheduler is not None:
             self._scheduler.start()
             log.info("scheduler started with %d jobs", len(self._scheduler.get_jobs()))

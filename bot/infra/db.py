@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -28,17 +28,20 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.infra import sqlite_async
+from bot.infra import sqlite_async, write_batches
 from bot.infra.settings import SettingsError
 from bot.transport import claims
 from bot.transport.deadline import refuse_if_overdue
 from models.migration_hooks import UpgradeRefused
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "models" / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 NO_BEGIN = "none"  # the `sqlite_begin` of readers without a snapshot (see Database.reader)
+WARM_UP_SECONDS = 15.0
 MIGRATION_LOCK = 0x4E4C53  # 'NLS': the advisory lock key serialising schema upgrades
 
 
@@ -88,6 +91,7 @@ class Database:
         self._loose_reads = async_sessionmaker(loose, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._writer: asyncio.Task[object] | None = None
+        self._batches: dict[Any, write_batches.WriteBatch[Any, Any]] = {}
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -114,6 +118,14 @@ class Database:
             finally:
                 self._writer = None
 
+    async def together(self, write: write_batches.Write[T, R], item: T) -> R:
+        """Save `item` through `write(session, items)` in one transaction with the other saves
+        of that `write` waiting for their turn (bot.infra.write_batches): returns once committed.
+        Not from inside a write transaction: the batch's turn would wait for it to end."""
+        if self._writer is not None and self._writer is asyncio.current_task():
+            raise RuntimeError("nested write transaction: finish the outer one first")
+        return await write_batches.batch_of(self._batches, self, write).save(item)
+
     @asynccontextmanager
     async def reader(self, *, snapshot: bool = True) -> AsyncIterator[AsyncSession]:
         """A read-only unit of work (never blocks writers on SQLite). With `snapshot=False` its
@@ -122,6 +134,39 @@ class Database:
         maker = self._reads if snapshot else self._loose_reads
         async with maker() as session, session.begin():
             yield session
+
+    async def warm_up(self, rehearse: Callable[[AsyncSession], Awaitable[object]] | None = None) -> int:
+        """Open the pool's connections before the first request, and on each `rehearse` what the
+        requests will run (in a transaction rolled back, so nothing stays): returns how many were
+        opened. A fresh process used to open them under its first burst, each connect and each
+        first statement on a connection (asyncpg prepares it there) in the way of the others'
+        acknowledgements, and Slack's 3 seconds ran out. Connections are held until all are
+        open, so that the pool opens as many as it keeps; rehearsals take turns (on SQLite a
+        writer waits for the one before). A failure is logged, never raised: nothing needs it."""
+        size = self.engine.pool.size() if hasattr(self.engine.pool, "size") else 1
+        everyone_connected = asyncio.Barrier(size)
+        turns = asyncio.Lock()
+
+        async def one() -> None:
+            try:
+                async with self._reads() as session, session.begin():
+                    await session.connection()
+                    await everyone_connected.wait()
+                    async with turns:
+                        if rehearse is not None:
+                            await rehearse(session)
+                    await session.rollback()
+            except BaseException:
+                await everyone_connected.abort()  # the others stop waiting and give theirs back
+                raise
+
+        try:
+            async with asyncio.timeout(WARM_UP_SECONDS):  # one connection failing leaves the rest waiting
+                await asyncio.gather(*(one() for _ in range(size)))
+        except Exception as exc:  # best effort: requests open what they need, as they did before
+            log.warning("could not warm up the database pool (%s): connections open as requests come", exc)
+            return 0
+        return size
 
     async def ping(self) -> bool:
         try:

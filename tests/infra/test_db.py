@@ -1,4 +1,5 @@
-"""Units of work (bot.infra.db) and the one-trip SQLite adapter (bot.infra.sqlite_async), on both backends."""
+"""Units of work (bot.infra.db), the one-trip SQLite adapter (bot.infra.sqlite_async) and the pool's warm-up at
+start, on both backends."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.infra.db import Database
+from bot.transport import submissions
 from models import UserPref
+from models.feedback import Feedback
+from models.ops import ProcessedDelivery, SubmittedView
 
 
 async def count_prefs(db: Database) -> int:
@@ -57,3 +61,28 @@ async def test_a_streamed_read_is_inside_its_transaction(deps):
     assert len(first) + len(rest) == 3
     if deps.db.is_sqlite:  # one snapshot from the stream's first row on
         assert later == 3
+
+
+async def test_warm_up_opens_the_whole_pool_and_leaves_nothing_written(deps):
+    """A fresh process opens its pool before the first request (bot.runtime), and on each
+    connection rehearses a modal submission's statements, rolled back: on PostgreSQL each
+    connection then has them prepared."""
+    db = deps.db
+    pool = db.engine.pool
+    assert pool.checkedin() + pool.checkedout() == 0  # nothing opened yet
+    assert await db.warm_up(submissions.rehearse) == pool.size()
+    assert pool.checkedin() == pool.size()
+    for model in (Feedback, SubmittedView, ProcessedDelivery, UserPref):
+        async with db.reader() as session:
+            assert (await session.execute(select(func.count()).select_from(model))).scalar_one() == 0
+    if db.is_sqlite:
+        return
+    held = [await db.engine.connect() for _ in range(pool.size())]  # every pooled connection at once
+    try:
+        for conn in held:
+            prepared = await conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements")
+            statements = " ".join(row[0] for row in prepared)
+            assert "INSERT INTO submitted_views" in statements and "INSERT INTO feedback" in statements
+    finally:
+        for conn in held:
+            await conn.close()

@@ -5,17 +5,21 @@ with a fresh trigger id, ten Submits at once — one save, and the repeats answe
 from __future__ import annotations
 
 import asyncio
+import json
 
 from bot.blocks import ids
 from bot.deps import Deps
 from bot.infra.db import Database
 from models.feedback import Feedback
+from models.ops import SubmittedView
 from models.polls import Poll
 from tests.support.directory import LEAD, REP_MONTREAL, load_directory
 from tests.support.feedback import answers, open_form
 from tests.support.polls import NOW, create, form
 from tests.support.serving import serving
 from tests.support.submissions import BUSY, count_rows, submit_until_not_busy
+
+BURST = 40
 
 
 async def test_the_same_feedback_form_submitted_again_is_saved_once(bot, deps):
@@ -102,3 +106,21 @@ async def test_after_a_restart_a_second_submit_is_acknowledged_and_not_saved(bot
         await restarted.close()
     assert again.status_code == 200 and again.content == b""
     assert await count_rows(deps, Feedback) == 1
+
+
+async def test_a_fresh_process_acknowledges_its_whole_first_burst_of_submissions(bot, deps):
+    """The process opened its pool at start (bot.runtime, Database.warm_up), and submissions that
+    come at once are saved together (bot.infra.write_batches): none of a first burst goes
+    unacknowledged ("didn't call ack()", which Slack shows as an error while the save goes on)."""
+    await load_directory(deps)
+    pool = deps.db.engine.pool
+    assert pool.checkedin() + pool.checkedout() >= pool.size()  # open before the first request
+    view = await open_form(bot, REP_MONTREAL)
+    burst = [bot.submit(REP_MONTREAL, {**view, "id": f"VBURST{n:02d}"}, answers()) for n in range(BURST)]
+    responses = await asyncio.gather(*burst)
+    assert [r.status_code for r in responses] == [200] * BURST
+    receipts = [r.json() for r in responses if BUSY not in r.text]  # a busy machine may refuse some in time
+    assert all(r["response_action"] == "update" for r in receipts), "a Submit went unacknowledged"
+    assert len({json.dumps(r) for r in receipts}) == len(receipts)  # each its own receipt
+    assert await count_rows(deps, Feedback) == len(receipts)
+    assert await count_rows(deps, SubmittedView) == len(receipts)
