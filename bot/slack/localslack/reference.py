@@ -16,6 +16,12 @@ from pathlib import Path
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "slack_methods.json"
 
+# Slack's published allowance per method and workspace for each tier, in calls a minute
+# ("Tier 1: 1+ per minute" … "Tier 4: 100+ per minute"; docs.slack.dev/apis/web-api/rate-limits).
+# The fifth code, "t5", is Slack's "Special" tier: limits of the method's own (chat.postMessage's
+# are per channel, see bot.slack.pacing), so it has no number here.
+TIER_PER_MINUTE = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
+
 
 @dataclass(frozen=True)
 class Method:
@@ -24,6 +30,11 @@ class Method:
     required: tuple[str, ...]
     errors: frozenset[str]
     rate_tier: str | None
+
+    @property
+    def per_minute(self) -> int | None:
+        """Calls a minute Slack allows this method per workspace, when its tier says one."""
+        return TIER_PER_MINUTE.get(self.rate_tier or "")
 
 
 @dataclass(frozen=True)

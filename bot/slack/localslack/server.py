@@ -5,8 +5,10 @@ and shown in the terminal); the tests use it as the one thing faked, at the netw
 It answers like Slack: POST `/api/<method>` with a form or JSON body and a bearer token, replies
 `{"ok": ...}` with Slack's success shapes and error codes, checks required arguments (from
 Slack's per-method reference, committed in the package: see `bot.slack.localslack.reference`) and Block
-Kit limits that slack_sdk does not check itself, and can be told to fail the next calls (429 with
-Retry-After, 500, a hang) to exercise retries. `response_url` POSTs are accepted under `/response/<n>`.
+Kit limits that slack_sdk does not check itself, and can be told to fail the next calls, of a method
+or of a method to one channel (429 with Retry-After, 500, a hang), to exercise retries. Asked to
+(`rate_limits=True`), it enforces Slack's rate limits too (`bot.slack.localslack.ratelimits`).
+`response_url` POSTs are accepted under `/response/<n>`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from bot.slack.localslack.limits import check_message_blocks, check_view
+from bot.slack.localslack.ratelimits import RateLimits
 from bot.slack.localslack.reference import MethodSpec
 
 BOT_USER_ID = "UNLSBOT01"
@@ -46,6 +49,7 @@ class Failure:
     error: str
     retry_after: int | None = None
     hang_seconds: float = 0.0
+    channel: str | None = None  # only a call to this channel, else the method's next call
 
 
 class LocalSlack:
@@ -57,8 +61,10 @@ class LocalSlack:
         users: Callable[[str], dict[str, Any] | None] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        rate_limits: bool = False,
     ) -> None:
         self.spec = spec or MethodSpec.load()
+        self.rate_limits = RateLimits(self.spec) if rate_limits else None
         self.latency = latency
         self.user_lookup = users
         self.host, self.port = host, port
@@ -107,11 +113,12 @@ class LocalSlack:
 
     def fail_next(
         self, method: str, *, status: int = 429, error: str = "ratelimited", retry_after: int | None = 1,
-        times: int = 1, hang_seconds: float = 0.0,
+        times: int = 1, hang_seconds: float = 0.0, channel: str | None = None,
     ) -> None:  # fmt: skip
-        """Answer the next `times` calls of `method` with an error (a 429 carries Retry-After)."""
+        """Answer the next `times` calls of `method` (to `channel`, when given) with an error (a
+        429 carries Retry-After). Failures are used in the order they were asked for."""
         self._failures.setdefault(method, []).extend(
-            Failure(status, error, retry_after if status == 429 else None, hang_seconds) for _ in range(times)
+            Failure(status, error, retry_after if status == 429 else None, hang_seconds, channel) for _ in range(times)
         )
 
     def on_call(self, listener: Callable[[Call], Awaitable[None] | None]) -> None:
@@ -166,9 +173,8 @@ class LocalSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or args.pop("token", None)
         if self.latency:
             await asyncio.sleep(self.latency)
-        failures = self._failures.get(method)
-        if failures:
-            failure = failures.pop(0)
+        failure = self._next_failure(method, args)
+        if failure is not None:
             await self._record(Call(method, {**args, "_failed": failure.status}, token=token))
             if failure.hang_seconds:
                 await asyncio.sleep(failure.hang_seconds)
@@ -179,6 +185,12 @@ class LocalSlack:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
         if not token:
             return web.json_response({"ok": False, "error": "not_authed"})
+        over = self.rate_limits.check(method, args) if self.rate_limits else None
+        if over is not None:
+            self.calls.append(Call(method, {**args, "_failed": 429, "_over_limit": over}, token=token))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(over)}
+            )
         missing = [a for a in known.required if args.get(a) in (None, "")]
         if method in ("views.open", "views.push") and not (args.get("trigger_id") or args.get("interactivity_pointer")):
             missing.append("trigger_id")
@@ -191,6 +203,14 @@ class LocalSlack:
         else:
             self.calls.append(Call(method, {**args, "_error": body["error"]}, token=token))
         return web.json_response(body)
+
+    def _next_failure(self, method: str, args: dict[str, Any]) -> Failure | None:
+        failures = self._failures.get(method, [])
+        channel = str(args.get("channel", ""))
+        for index, failure in enumerate(failures):
+            if failure.channel is None or failure.channel == channel:
+                return failures.pop(index)
+        return None
 
     # --- answers ---------------------------------------------------------------------------
 
