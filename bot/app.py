@@ -32,7 +32,7 @@ from bot.infra.logs import note_request
 from bot.services import prefs, requester
 from bot.services.deliveries import KEY_LENGTH as DELIVERY_KEY_LENGTH
 from bot.slack.http_session import PooledRespond
-from bot.transport import claims, submissions
+from bot.transport import claims, front_door, submissions
 from bot.transport.admission import QueuedAck
 from bot.transport.event_subscriptions import Listened, listened
 from bot.transport.routing import RoutedApp
@@ -80,7 +80,8 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
         deps,
         client=client or web_client(deps),
         signing_secret=signing_secret or deps.settings.slack_signing_secret or "",
-        request_verification_enabled=True,
+        # Verified once, before anything else: by the front door, or by NlsApp.async_dispatch.
+        request_verification_enabled=False,
         raise_error_for_unhandled_request=True,
     )
     background: set[asyncio.Task[None]] = set()
@@ -161,9 +162,10 @@ class NlsApp(RoutedApp):
     listener, not around it, so only here is the answer of a modal submission in hand. Listeners
     are found by the ids the request carries (bot.transport.routing)."""
 
-    def __init__(self, deps: Deps, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, deps: Deps, *, signing_secret: str, **kwargs: Any) -> None:
+        super().__init__(signing_secret=signing_secret, **kwargs)
         self.deps = deps
+        self.signing_secret = signing_secret
         self.answers: submissions.RecentAnswers[BoltResponse] = submissions.RecentAnswers()
         self.listened: list[Listened] = []  # every event listener's reach, for the manifest check
 
@@ -178,6 +180,9 @@ class NlsApp(RoutedApp):
         return super().message(keyword, matchers, middleware)
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        refused = front_door.unverified_refusal(req, self.signing_secret)
+        if refused is not None:
+            return refused
         claim = claims.Claim(
             delivery_key=_replay_key(req.body),
             received_at=self.deps.now(),

@@ -10,6 +10,8 @@ So `POST /slack/events` first reads the body here — refused with 413 past `MAX
 (before reading on, when the declared length already says so), with 408 if it has not arrived
 within `NLS_BODY_SECONDS` — then checks Slack's signature on the bytes, refusing with 401 and one
 WARNING line that names the reason and never the body. Only then does the request take a slot.
+Bolt's own signature check is off (bot.app): a request is verified once, here, or, when it did not
+come through this door (the shell's), by the app before anything else (`unverified_refusal`).
 
 What this cannot do, and a reverse proxy must: bound the time a client may take to send its
 *headers*, and the number of connections one address may hold (uvicorn waits for headers without
@@ -19,10 +21,21 @@ a deadline). docs/deployment.md says what to set.
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
+
+from bot.infra.logs import note_request
+from bot.transport.envelope import Checked
+
+log = logging.getLogger(__name__)
 
 # Slack's largest payloads (a view submission with a long form) are well under this.
 MAX_BODY_BYTES = 1024 * 1024
@@ -53,14 +66,41 @@ async def read_body(request: Request, *, seconds: float) -> bytes | Refusal:
     return b"".join(chunks)
 
 
-def signature_refusal(request: Request, body: bytes, secret: str) -> Refusal | None:
+def signature_refusal(headers: Mapping[str, str], body: bytes | str, secret: str) -> Refusal | None:
     """None if Slack signed these bytes within the last five minutes (slack_sdk's verifier:
     HMAC-SHA256 of `v0:<timestamp>:<body>`, compared in constant time). A timestamp that is not a
     number is refused here: the verifier would raise on it."""
-    timestamp = request.headers.get("x-slack-request-timestamp", "")
+    timestamp = headers.get("x-slack-request-timestamp", "")
     if not timestamp.isascii() or not timestamp.isdigit():
         return Refusal(401, "request timestamp is not a number")
     verifier = SignatureVerifier(signing_secret=secret)
-    if not verifier.is_valid(body=body, timestamp=timestamp, signature=request.headers.get("x-slack-signature", "")):
+    if not verifier.is_valid(body=body, timestamp=timestamp, signature=headers.get("x-slack-signature", "")):
         return Refusal(401, "bad or stale signature")
     return None
+
+
+class CheckedRequest(AsyncBoltRequest):
+    """Bolt's request for a body this door has read and the envelope check has parsed (what the
+    Starlette adapter's `to_async_bolt_request` makes, without parsing the body a second time),
+    and whether its signature was verified here (`verified`; else the app verifies it, bot.app)."""
+
+    def __init__(self, request: Request, checked: Checked, *, verified: bool) -> None:
+        super().__init__(body="", query=request.query_params, headers=request.headers)  # type: ignore[arg-type]
+        self.raw_body = checked.text
+        self.body = checked.body
+        self.context = build_async_context(AsyncBoltContext(), checked.body)
+        self.verified = verified
+
+
+def unverified_refusal(req: AsyncBoltRequest, secret: str) -> BoltResponse | None:
+    """For a request in HTTP mode that this door did not verify (the shell's, which come straight
+    to the app): the same check, before anything else, answered as Bolt's own check answered it."""
+    if req.mode != "http" or (isinstance(req, CheckedRequest) and req.verified):
+        return None
+    headers = {name: values[0] for name, values in req.headers.items() if values}
+    refusal = signature_refusal(headers, req.raw_body, secret)
+    if refusal is None:
+        return None
+    log.warning("Slack request refused: %s", refusal.reason)
+    note_request(outcome="rejected")
+    return BoltResponse(status=401, body={"error": "invalid request"})

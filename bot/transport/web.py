@@ -8,7 +8,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -55,12 +55,12 @@ def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = No
             if isinstance(body, front_door.Refusal):
                 return refuse(body)
             secret = deps.settings.slack_signing_secret
-            refusal = front_door.signature_refusal(request, body, secret) if secret else None
+            refusal = front_door.signature_refusal(request.headers, body, secret) if secret else None
             if refusal is not None:
                 return refuse(refusal)
-            return await dispatch(request, body)
+            return await dispatch(request, body, verified=bool(secret))
 
-    async def dispatch(request: Request, body: bytes) -> Response:
+    async def dispatch(request: Request, body: bytes, *, verified: bool) -> Response:
         # Past NLS_MAX_IN_FLIGHT requests being served at once the process is behind, and every
         # request more would make all of them late (they share one CPU): refuse it at once, before
         # any parsing, so the others are answered in time. Slack shows the person an error for it
@@ -72,11 +72,12 @@ def create_web_app(deps: Deps, app: AsyncApp, background: Background | None = No
             return JSONResponse({"error": "busy"}, status_code=503, headers={"Retry-After": "1"})
         in_flight += 1
         try:
-            problem = envelope.envelope_problem(body, request.headers.get("content-type", ""))
-            if problem is not None:  # signed, but not a shape a listener can rely on (bot.transport.envelope)
-                return refuse(front_door.Refusal(400, f"malformed envelope: {problem}"))
-            return to_starlette_response(await app.async_dispatch(to_async_bolt_request(request, body)))
-        except ValueError:  # a body Bolt cannot parse (malformed JSON in `payload`, not UTF-8): touch nothing
+            checked = envelope.check_envelope(body, request.headers.get("content-type", ""))
+            if isinstance(checked, str):  # signed, but not a shape a listener can rely on (bot.transport.envelope)
+                return refuse(front_door.Refusal(400, f"malformed envelope: {checked}"))
+            bolt_request = front_door.CheckedRequest(request, checked, verified=verified)
+            return to_starlette_response(await app.async_dispatch(bolt_request))
+        except ValueError:  # a body Bolt cannot read after all (the envelope check parsed it): touch nothing
             log.warning("unparseable Slack request refused")
             return JSONResponse({"error": "malformed request"}, status_code=400)
         finally:
