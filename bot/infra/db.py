@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.infra import sqlite_async, write_batches
@@ -42,6 +43,8 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "models" / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 NO_BEGIN = "none"  # the `sqlite_begin` of readers without a snapshot (see Database.reader)
 WARM_UP_SECONDS = 15.0
+PING_AFTER_SECONDS = 1.0  # a pooled connection unused this long is pinged before it is used again
+RESTED_SINCE = "nls_rested_since"  # in a pooled connection's `info`: when it was last given back
 MIGRATION_LOCK = 0x4E4C53  # 'NLS': the advisory lock key serialising schema upgrades
 
 
@@ -75,19 +78,20 @@ class Database:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
             kwargs["module"] = sqlite_async.driver()
         else:
-            # Pre-ping: after a PostgreSQL restart, pooled connections are dead; replace them
-            # quietly instead of failing the next request on each.
-            kwargs.update(
-                pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, pool_timeout=10, pool_recycle=1800
-            )
+            # Pinged when taken from the pool after a pause (see _ping_after_a_pause), not on every
+            # checkout: SQLAlchemy's pre-ping is three round trips (BEGIN, ";", ROLLBACK) a time.
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=10, pool_recycle=1800)
             kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             _install_sqlite_transaction_control(self.engine)
+        else:
+            _ping_after_a_pause(self.engine)
         self._writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._writes = async_sessionmaker(self._writer_engine, expire_on_commit=False)
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
-        loose = self.engine.execution_options(sqlite_begin=NO_BEGIN) if self.is_sqlite else self.engine
+        loose_options = {"sqlite_begin": NO_BEGIN} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
+        loose = self.engine.execution_options(**loose_options)
         self._loose_reads = async_sessionmaker(loose, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._writer: asyncio.Task[object] | None = None
@@ -130,7 +134,9 @@ class Database:
     async def reader(self, *, snapshot: bool = True) -> AsyncIterator[AsyncSession]:
         """A read-only unit of work (never blocks writers on SQLite). With `snapshot=False` its
         statements need not see one snapshot (a search: one statement, or independent ones), and
-        SQLite runs each on its own, without the BEGIN and COMMIT round trips."""
+        each runs on its own, without the BEGIN and COMMIT round trips (PostgreSQL in autocommit,
+        where READ COMMITTED gave each statement its own snapshot anyway); a streamed read, whose
+        cursor lives in a transaction, needs the snapshot."""
         maker = self._reads if snapshot else self._loose_reads
         async with maker() as session, session.begin():
             yield session
@@ -250,6 +256,30 @@ def _current_heads(connection: Connection) -> set[str]:
     from alembic.runtime.migration import MigrationContext
 
     return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def _ping_after_a_pause(engine: AsyncEngine) -> None:
+    """After a PostgreSQL restart the pooled connections are dead: a connection taken from the
+    pool after `PING_AFTER_SECONDS` unused is pinged first, and a dead one replaced quietly (the
+    pool tries another, SQLAlchemy's pessimistic disconnect handling) instead of failing the
+    request. Under load a connection comes back and goes out again within milliseconds, and a
+    ping (three round trips through SQLAlchemy's asyncpg adapter) on each of those checkouts was a
+    tenth of a modal submission's CPU. One that died since its last use under a second ago fails
+    its statement; SQLAlchemy then invalidates the pool, as it does for any disconnect."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _rested_since(dbapi_connection: Any, record: Any) -> None:
+        record.info[RESTED_SINCE] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping_if_rested(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(RESTED_SINCE, 0.0) < PING_AFTER_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            raise DisconnectionError(str(error)) from error
 
 
 def _install_sqlite_transaction_control(engine: AsyncEngine) -> None:

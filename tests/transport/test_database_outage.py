@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.infra import db
 from bot.infra.settings import Settings
 from models import UserPref
 from tests.support.directory import REP_TORONTO, load_directory
@@ -43,3 +44,17 @@ async def test_database_outage_is_survived(bot, deps, db_proxy):
             await session.get(UserPref, REP_TORONTO) is None
             or (await session.get(UserPref, REP_TORONTO)).locale is None
         )
+
+
+async def test_a_restart_while_the_pool_rests_is_not_seen_by_the_next_request(bot, deps, db_proxy, monkeypatch):
+    """Every pooled connection dies with the database's restart (the proxy resets them all); one
+    taken after a pause is pinged and replaced, so the first request after it is answered as
+    usual, not with "try again in a minute"."""
+    proxy, _ = db_proxy
+    await load_directory(deps)
+    assert "Toronto South LIP" in text_of(await bot.answer(REP_TORONTO, "lips ON"))
+    assert deps.db.engine.pool.checkedin() >= 2  # the warmed pool, all of it about to die
+    await proxy.cut()
+    await proxy.restore()
+    monkeypatch.setattr(db, "PING_AFTER_SECONDS", 0.0)  # every connection has rested long enough
+    assert "Toronto South LIP" in text_of(await bot.answer(REP_TORONTO, "lips ON"))
