@@ -3,9 +3,11 @@
 Search is done by the database itself, in an index table named `resources_fts` on both engines,
 created and kept in sync by triggers in the migration and not modelled here (SQLAlchemy has no
 FTS5 DDL, and `alembic check` ignores tables of that name):
-- SQLite: an FTS5 table with external content = `resources` (bm25, prefix index).
-- PostgreSQL: `resources_fts(resource_id, document tsvector)` with a GIN index; `document` is
-  title (weight A), tags (B) and description (C), accent-folded by the `nls_search` configuration.
+- SQLite: an FTS5 table with external content = `resources` (bm25, prefix indexes for 3 to 6
+  letters).
+- PostgreSQL: `resources_fts(resource_id, document tsvector, language, province, kind)` with a GIN
+  index; `document` is title (weight A), tags (B) and description (C), accent-folded by the
+  `nls_search` configuration; the filtered columns are copies, so a filtered search reads one table.
 Retired resources are left out of both indexes.
 
 `ResourceTerm` is the search vocabulary (term → number of live resources using it), maintained by

@@ -10,6 +10,9 @@ A stale copy changes no answer's correctness, only how a word is looked up: a wo
 vocabulary is matched as a prefix (a superset of its exact forms) until the copy is refreshed, and
 a word gone from it has no resources to find. This process's own resource writes drop the copy at
 once (see `forget`); other processes' writes are seen within `MAX_AGE`.
+
+On PostgreSQL the copy also holds how many resources the index has (the planner's own count), so
+a word's `docs` says what share of them it is in: see `engines.walk_window`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, delete, event, false, select
+from sqlalchemy import Engine, delete, event, false, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -36,16 +39,17 @@ MAX_AGE = 60.0  # seconds
 @dataclass(frozen=True)
 class Vocabulary:
     docs: dict[str, int]  # word -> live resources containing it (> 0 only)
+    indexed: int = 0  # resources in PostgreSQL's index (an estimate), 0 on SQLite, which needs none
     loaded_at: float = field(default_factory=time.monotonic)
     _sorted: list[str] = field(default_factory=list)
     _by_size: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, docs: dict[str, int]) -> Vocabulary:
+    def of(cls, docs: dict[str, int], indexed: int = 0) -> Vocabulary:
         by_size: dict[int, list[str]] = defaultdict(list)
         for word in docs:
             by_size[len(word)].append(word)
-        return cls(docs=docs, _sorted=sorted(docs), _by_size=dict(by_size))
+        return cls(docs=docs, indexed=indexed, _sorted=sorted(docs), _by_size=dict(by_size))
 
     def whole_words(self, words: Iterable[str]) -> set[str]:
         return {w for w in words if w in self.docs}
@@ -54,6 +58,14 @@ class Vocabulary:
         """Whether some word begins with `prefix` (itself included)."""
         at = bisect.bisect_left(self._sorted, prefix)
         return at < len(self._sorted) and self._sorted[at].startswith(prefix)
+
+    def docs_starting(self, prefix: str) -> int:
+        """Resources with a word that begins with `prefix`, at most (one with two such words counts twice)."""
+        total, at = 0, bisect.bisect_left(self._sorted, prefix)
+        while at < len(self._sorted) and self._sorted[at].startswith(prefix):
+            total += self.docs[self._sorted[at]]
+            at += 1
+        return total
 
     def of_size(self, low: int, high: int) -> dict[str, int]:
         return {w: self.docs[w] for size in range(low, high + 1) for w in self._by_size.get(size, ())}
@@ -72,8 +84,20 @@ async def current(session: AsyncSession) -> Vocabulary:
     copy = _copies.get(engine)
     if copy is None or time.monotonic() - copy.loaded_at > MAX_AGE:
         rows = await session.execute(select(ResourceTerm.term, ResourceTerm.docs).where(ResourceTerm.docs > 0))
-        copy = _copies[engine] = Vocabulary.of({term: docs for term, docs in rows})
+        docs = {term: docs for term, docs in rows}
+        indexed = await _indexed(session) if dialect_of(session) == "postgresql" else 0
+        copy = _copies[engine] = Vocabulary.of(docs, indexed)
     return copy
+
+
+async def _indexed(session: AsyncSession) -> int:
+    """The rows of `resources_fts` as the planner last counted them (autovacuum keeps it close),
+    counted once when the table was never analysed. An estimate is enough: it only chooses
+    between two plans that give the same answer."""
+    estimate = await session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'resources_fts'::regclass"))
+    if estimate is not None and estimate >= 0:
+        return int(estimate)
+    return await session.scalar(select(func.count()).select_from(text("resources_fts"))) or 0
 
 
 def forget(session: AsyncSession) -> None:
