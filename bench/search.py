@@ -11,6 +11,11 @@ word, two words, accent-free French, prefixes, plurals, filters, typos, natural 
 match) is run `--repeat` times through `bot.services.resources.search` in its own read session,
 as a request would; the scan runs each query once (it is the slow baseline). Results are printed
 as Markdown for bench/README.md.
+
+Beside the latencies, the CPU each search and each scan took, this process's and (PostgreSQL)
+the database server's together, from the same run: on a busy machine a latency is mostly waiting
+for a core, CPU time much less so, and the ratio of the two CPU figures is the one to compare
+across runs.
 """
 
 from __future__ import annotations
@@ -320,28 +325,61 @@ def like_scan(query: resources.Query, dialect: str) -> tuple[str, dict[str, str]
     return sql, params
 
 
+class CpuClock:
+    """Milliseconds of CPU this process (every thread: aiosqlite runs SQLite in one) and the
+    PostgreSQL server processes serving `pids` have used. The server's is read from
+    /proc/<pid>/stat, in clock ticks (10 ms), so it is only meaningful summed over many searches."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
+        self.tick = 1000 / os.sysconf("SC_CLK_TCK")
+
+    @classmethod
+    async def of(cls, db: Database) -> CpuClock:
+        if db.is_sqlite:
+            return cls([])
+        async with db.reader() as session:  # the pool's connections to the bench database, all of them
+            rows = await session.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
+            return cls([pid for (pid,) in rows])
+
+    def now(self) -> float:
+        server = 0
+        for pid in self.pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # a server elsewhere, or a connection that went away
+                continue
+            server += int(fields[11]) + int(fields[12])  # utime, stime
+        return time.process_time() * 1000 + server * self.tick
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def measure(db: Database, repeat: int) -> dict[str, dict[str, list[float]]]:
-    """Milliseconds by category: each search `repeat` times, each scan once; and, per query, how
-    many times longer its scan took than its median search (`ratio`)."""
-    timings: dict[str, dict[str, list[float]]] = {"search": {}, "like": {}, "ratio": {}}
+    """Milliseconds by category: each search `repeat` times, each scan once; per query, how many
+    times longer its scan took than its median search (`ratio`); and the CPU per search and per
+    scan of the category (`cpu`: one pair)."""
+    timings: dict[str, dict[str, list[float]]] = {"search": {}, "like": {}, "ratio": {}, "cpu": {}}
     dialect = "sqlite" if db.is_sqlite else "postgresql"
+    for query in (q for queries in QUERIES.values() for q in queries):  # warm the caches once
+        async with db.reader(snapshot=False) as session:
+            await resources.search(session, query)
+    cpu = await CpuClock.of(db)
     for category, queries in QUERIES.items():
-        for query in queries:  # warm the caches once
-            async with db.reader(snapshot=False) as session:
-                await resources.search(session, query)
         per_query: dict[str, list[float]] = {query: [] for query in queries}
+        searching = cpu.now()
         for _ in range(repeat):
             for query in queries:
                 began = time.perf_counter()
                 async with db.reader(snapshot=False) as session:  # as /nls find does
                     await resources.search(session, query)
                 per_query[query].append((time.perf_counter() - began) * 1000)
+        searching = (cpu.now() - searching) / (repeat * len(queries))
         like_times, ratios = [], []
+        scanning = cpu.now()
         for query in queries:
             sql, params = like_scan(resources.parse_query(query), dialect)
             began = time.perf_counter()
@@ -349,6 +387,7 @@ async def measure(db: Database, repeat: int) -> dict[str, dict[str, list[float]]
                 await session.execute(text(sql), params)
             like_times.append((time.perf_counter() - began) * 1000)
             ratios.append(like_times[-1] / statistics.median(per_query[query]))
+        timings["cpu"][category] = [searching, (cpu.now() - scanning) / len(queries)]
         timings["search"][category] = [t for times in per_query.values() for t in times]
         timings["like"][category] = like_times
         timings["ratio"][category] = ratios
@@ -357,28 +396,34 @@ async def measure(db: Database, repeat: int) -> dict[str, dict[str, list[float]]
 
 def report(name: str, timings: dict[str, dict[str, list[float]]], build: float, terms: int, size: int) -> str:
     out = [f"\n### {name}: {size:,} resources (built in {build:.1f} s, {terms:,} vocabulary terms)\n",
-           "| queries | search p50 / p95 / max (ms) | LIKE scan p50 / p95 (ms) | scan ÷ search, per query (min–max) |",
-           "|---|---|---|---|"]  # fmt: skip
-    everything, scans, ratios = [], [], []
+           "| queries | search p50 / p95 / max (ms) | LIKE scan p50 / p95 (ms) | scan ÷ search, per query (min–max) "
+           "| CPU per search / per scan (ms) |",
+           "|---|---|---|---|---|"]  # fmt: skip
+    everything, scans, ratios, cpu_search, cpu_scan = [], [], [], 0.0, 0.0
     for category, values in timings["search"].items():
         like, ratio = timings["like"][category], timings["ratio"][category]
+        searching, scanning = timings["cpu"][category]
         everything += values
         scans += like
         ratios += ratio
+        cpu_search += searching * len(like)  # per query, so categories weigh as their queries
+        cpu_scan += scanning * len(like)
         out.append(
             f"| {category} | {percentile(values, 0.5):.2f} / {percentile(values, 0.95):.2f} / {max(values):.2f} "
-            f"| {percentile(like, 0.5):.0f} / {percentile(like, 0.95):.0f} | {min(ratio):.0f}–{max(ratio):.0f}× |"
+            f"| {percentile(like, 0.5):.0f} / {percentile(like, 0.95):.0f} | {min(ratio):.0f}–{max(ratio):.0f}× "
+            f"| {searching:.2f} / {scanning:.1f} |"
         )
     p50, p95 = percentile(everything, 0.5), percentile(everything, 0.95)
     s50, s95 = percentile(scans, 0.5), percentile(scans, 0.95)
+    cpu_search, cpu_scan = cpu_search / len(scans), cpu_scan / len(scans)
     out.append(
         f"| **all** | **{p50:.2f} / {p95:.2f}** / {max(everything):.2f} | **{s50:.0f} / {s95:.0f}** "
-        f"| median {statistics.median(ratios):.0f}× |"
+        f"| median {statistics.median(ratios):.0f}× | **{cpu_search:.2f} / {cpu_scan:.1f}** |"
     )
     out.append(
         f"\nSpeed-up over the scan: {s50 / p50:.0f}× at p50, {s95 / p95:.0f}× at p95; per query, the scan takes "
         f"{statistics.median(ratios):.0f}× as long as the search at the median, {percentile(ratios, 0.05):.0f}× "
-        f"for the 5 % least favourable queries."
+        f"for the 5 % least favourable queries; in CPU, a scan costs {cpu_scan / cpu_search:.0f}× a search."
     )
     return "\n".join(out)
 
