@@ -2,16 +2,18 @@
 (bot.transport.front_door, bot.transport.envelope): over HTTP the front door checks it and Bolt's
 own check is off; a request that reaches the app directly (the shell's) is checked by the app;
 and the request Bolt is handed, built from the envelope check's parse, is the one Bolt's Starlette
-adapter would have built from the bytes."""
+adapter would have built from the bytes, its form fields decoded as `parse_qsl` decodes them."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request
 from slack_bolt.async_app import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
@@ -20,7 +22,7 @@ from starlette.requests import Request
 from bot.app import build_app
 from bot.deps import Deps
 from bot.shell import payloads
-from bot.transport.envelope import Checked, check_envelope
+from bot.transport.envelope import Checked, check_envelope, form_fields
 from bot.transport.front_door import CheckedRequest
 from tests.support.slackbot import SIGNING_SECRET, BotClient, text_of
 
@@ -105,3 +107,17 @@ def test_bolt_is_handed_the_request_its_adapter_would_build(body: str):
     )  # fmt: skip
     assert dict(ours.context) == dict(bolts.context)
     assert (ours.lazy_only, ours.lazy_function_name) == (bolts.lazy_only, bolts.lazy_function_name)
+
+
+# Pieces of form bodies, well and badly escaped: halves of UTF-8 sequences, a lone `%`, `%%`, `+`,
+# backslashes (which the fast decoder escapes for its codec), characters outside ASCII.
+PIECES = st.sampled_from(
+    [*"%&=+\\x;#azAF09g é€😀", "%41", "%e2%82%ac", "%E2%82", "%C3", "%ff", "%5C", "%5c%78", "%25", "%2", "%%", "%u00e9",
+     "%0a", "\\x41", "payload", "command"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_form_fields_are_decoded_as_parse_qsl_decodes_them(text: str):
+    assert form_fields(text) == dict(parse_qsl(text, keep_blank_values=True))
