@@ -28,6 +28,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from bot.infra import sqlite_async, write_batches
 from bot.infra.settings import SettingsError
@@ -83,11 +84,19 @@ class Database:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=10, pool_recycle=1800)
             kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        writer = self.engine
         if self.is_sqlite:
             _install_sqlite_transaction_control(self.engine)
+            if isinstance(self.engine.pool, AsyncAdaptedQueuePool):  # a file, not one in-memory connection
+                # Writers take turns (the lock below), and the one whose turn it is has a
+                # connection of its own: in the pool it queued behind every reader, and under a
+                # burst, with each pooled connection a reader's, a turn waited for all of them.
+                writer = create_async_engine(self.url, **kwargs, pool_size=1, max_overflow=0)
+                _install_sqlite_transaction_control(writer)
         else:
             _ping_after_a_pause(self.engine)
-        self._writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._write_engine = writer  # what write transactions connect with
+        self._writer_engine = writer.execution_options(sqlite_begin="IMMEDIATE")
         self._writes = async_sessionmaker(self._writer_engine, expire_on_commit=False)
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         loose_options = {"sqlite_begin": NO_BEGIN} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
@@ -169,6 +178,9 @@ class Database:
         try:
             async with asyncio.timeout(WARM_UP_SECONDS):  # one connection failing leaves the rest waiting
                 await asyncio.gather(*(one() for _ in range(size)))
+                if self._write_engine is not self.engine:  # SQLite's writer has a connection of its own
+                    async with self._write_engine.connect():
+                        pass
         except Exception as exc:  # best effort: requests open what they need, as they did before
             log.warning("could not warm up the database pool (%s): connections open as requests come", exc)
             return 0
@@ -229,6 +241,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._write_engine is not self.engine:
+            await self._write_engine.dispose()
 
 
 async def _refuse_if_late(session: AsyncSession, made: list[claims.Claim]) -> None:
