@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import feedback, requester
@@ -128,7 +128,13 @@ async def rehearse(session: AsyncSession) -> None:
 
 
 async def was_applied(session: AsyncSession, view_id: str) -> bool:
-    return (await session.execute(select(SubmittedView.view_id).where(SubmittedView.view_id == view_id))).first() is not None
+    """Whether a submission of this view was applied (by this process or another). Asked before
+    every modal's listener, so a Core statement built once: none of the ORM's execution steps."""
+    connection = await session.connection()
+    return (await connection.execute(_APPLIED, {"view_id": view_id})).first() is not None
+
+
+_APPLIED = select(SubmittedView.view_id).where(SubmittedView.view_id == bindparam("view_id"))
 
 
 async def prune(session: AsyncSession, now: datetime) -> int:
