@@ -3,8 +3,11 @@ key before it is sent, so an occasion (a reminder, a digest, a ballot reminder) 
 
 The sender (`bot.slack.sender`) claims due rows, sends them, and records the outcome. A failure is
 retried with backoff and, after `MAX_ATTEMPTS`, kept as `failed` for operators, never dropped.
-A row left `sending` by a process that died mid-send is retried after `IN_DOUBT_AFTER`: Slack
-offers no idempotency key, so in that rare window we prefer a possible duplicate to a loss.
+A channel's messages go in the order they were recorded: none is claimed past an earlier one to
+the same channel that is still unfinished (waiting for its retry, or being sent). A row left
+`sending` by a process that died mid-send is retried after `IN_DOUBT_AFTER`: Slack offers no
+idempotency key, so in that rare window we prefer a possible duplicate to a loss. What a sender
+claimed and never tried (it stopped, or the channel's earlier message failed) it `release`s.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from models import OutboundMessage, SendStatus
 
 MAX_ATTEMPTS = 8
 IN_DOUBT_AFTER = timedelta(minutes=10)
+UNFINISHED = (SendStatus.PENDING, SendStatus.SENDING)
 
 
 @dataclass(frozen=True)
@@ -67,21 +71,39 @@ async def enqueue(
 
 
 async def claim_due(
-    session: AsyncSession, *, now: datetime, limit: int = 200, keys: list[str] | None = None
+    session: AsyncSession,
+    *,
+    now: datetime,
+    limit: int = 200,
+    keys: list[str] | None = None,
+    held_back: set[str] | None = None,
 ) -> list[Outgoing]:
-    """Mark up to `limit` due messages as being sent by this caller and return them.
+    """Mark up to `limit` due messages as being sent by this caller and return them, in the order
+    they were recorded (so each channel's are in its order).
 
-    On PostgreSQL `FOR UPDATE SKIP LOCKED` lets two senders share the work without overlap; on
-    SQLite the write transaction (BEGIN IMMEDIATE) already serialises claimers.
+    A message is claimed only together with every earlier unfinished message to its channel, so a
+    later one never overtakes an earlier one that waits for its retry or that another sender has
+    (or is claiming right now); the channels of the due messages held back so are added to
+    `held_back`. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets two senders share the work without
+    overlap; on SQLite the write transaction (BEGIN IMMEDIATE) serialises claimers.
     """
     due = or_(
         (OutboundMessage.status == SendStatus.PENDING) & (OutboundMessage.not_before <= now),
         (OutboundMessage.status == SendStatus.SENDING) & (OutboundMessage.claimed_at < now - IN_DOUBT_AFTER),
     )
-    query = select(OutboundMessage.id).where(due).order_by(OutboundMessage.not_before, OutboundMessage.id)
+    query = (
+        select(OutboundMessage.id, OutboundMessage.channel)
+        .where(due)
+        .order_by(OutboundMessage.not_before, OutboundMessage.id)
+    )
     if keys is not None:
         query = query.where(OutboundMessage.key.in_(keys))
-    ids = list((await session.execute(query.limit(limit).with_for_update(skip_locked=True))).scalars())
+    found = await session.execute(query.limit(limit).with_for_update(skip_locked=True))
+    candidates = [(row.id, row.channel) for row in found]
+    ids = await _first_in_their_channels(session, candidates)
+    if held_back is not None and len(ids) < len(candidates):
+        kept = set(ids)
+        held_back.update(channel for message_id, channel in candidates if message_id not in kept)
     if not ids:
         return []
     rows = (
@@ -93,7 +115,43 @@ async def claim_due(
         )
     ).scalars()
     claimed = [Outgoing(r.id, r.key, r.channel, r.text, r.blocks, r.thread_ts, r.attempts) for r in rows]
-    return sorted(claimed, key=lambda o: ids.index(o.id))
+    return sorted(claimed, key=lambda o: o.id)
+
+
+async def _first_in_their_channels(session: AsyncSession, candidates: Sequence[tuple[int, str]]) -> list[int]:
+    """The candidates that no unfinished message outside them precedes in its channel: per
+    channel, the unbroken run of candidates from the channel's earliest unfinished message."""
+    if not candidates:
+        return []
+    taken = {message_id for message_id, _ in candidates}
+    channels = sorted({channel for _, channel in candidates})
+    blocked: set[str] = set()
+    keep: set[int] = set()
+    for chunk in chunks(channels):
+        rows = await session.execute(
+            select(OutboundMessage.channel, OutboundMessage.id)
+            .where(OutboundMessage.channel.in_(chunk), OutboundMessage.status.in_(UNFINISHED))
+            .order_by(OutboundMessage.id)
+        )
+        for channel, message_id in rows:
+            if channel in blocked:
+                continue
+            if message_id in taken:
+                keep.add(message_id)
+            else:
+                blocked.add(channel)
+    return [message_id for message_id, _ in candidates if message_id in keep]
+
+
+async def release(session: AsyncSession, message_ids: Sequence[int]) -> None:
+    """Give back messages this sender claimed and never tried: pending again, as due as they were,
+    and the claim's attempt not counted."""
+    for chunk in chunks(message_ids):
+        await session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(chunk), OutboundMessage.status == SendStatus.SENDING)
+            .values(status=SendStatus.PENDING, claimed_at=None, attempts=OutboundMessage.attempts - 1)
+        )
 
 
 async def mark_sent(session: AsyncSession, message_id: int, *, slack_ts: str | None, now: datetime) -> None:
@@ -157,9 +215,7 @@ async def waiting(session: AsyncSession) -> dict[int, str]:
     """Every message not yet through (pending, or left mid-send), id -> key: what an uninstall
     parked and a reinstall must judge."""
     rows = await session.execute(
-        select(OutboundMessage.id, OutboundMessage.key).where(
-            OutboundMessage.status.in_((SendStatus.PENDING, SendStatus.SENDING))
-        )
+        select(OutboundMessage.id, OutboundMessage.key).where(OutboundMessage.status.in_(UNFINISHED))
     )
     return dict(rows.all())
 
