@@ -51,8 +51,10 @@ class SlackLimits:
         channel_interval: float = CHANNEL_INTERVAL,
         channel_burst: int = CHANNEL_BURST,
         tiers: Mapping[str, int] | None = None,
+        ahead: int | None = None,
     ) -> None:
         self.send_rate = send_rate
+        self._ahead = ahead
         self.channel_interval, self.channel_burst = channel_interval, channel_burst
         self._per_minute = dict(_per_minute(MethodSpec.load()) if tiers is None else tiers)
         self._methods: dict[str, AsyncLimiter | None] = {}
@@ -63,7 +65,7 @@ class SlackLimits:
     def ahead(self) -> int:
         """How many messages a sender may claim before sending them: about a minute's worth at
         most, so none waits long enough to look abandoned (`outbox.IN_DOUBT_AFTER`)."""
-        return max(1, min(100, int(self.send_rate * WINDOW)))
+        return self._ahead or max(1, min(500, int(self.send_rate * WINDOW)))
 
     async def wait(self, method: str, channel: str | None = None) -> None:
         """Return once a call of `method` (to `channel`) is within Slack's rates and past every
@@ -105,14 +107,18 @@ class SlackLimits:
             limiter = self._channels[channel] = AsyncLimiter(burst, burst * self.channel_interval)
         return limiter
 
+    def per_minute(self, method: str) -> float | None:
+        """The allowance a minute kept for `method` (None: Slack gives it no number)."""
+        return self.send_rate * WINDOW if method == POST else self._per_minute.get(method)
+
     def _method(self, method: str) -> AsyncLimiter | None:
         if method not in self._methods:
-            if method == POST:  # a minute's worth, or one message when that is less
-                allowance = max(1.0, self.send_rate * WINDOW)
-                self._methods[method] = AsyncLimiter(allowance, allowance / self.send_rate)
+            allowance = self.per_minute(method)
+            if not allowance:
+                self._methods[method] = None
             else:
-                per_minute = self._per_minute.get(method)
-                self._methods[method] = AsyncLimiter(per_minute, WINDOW) if per_minute else None
+                burst = max(1.0, allowance)  # a minute's worth at once, or one call when that is less
+                self._methods[method] = AsyncLimiter(burst, burst * WINDOW / allowance)
         return self._methods[method]
 
 

@@ -50,6 +50,7 @@ class Failure:
     retry_after: int | None = None
     hang_seconds: float = 0.0
     channel: str | None = None  # only a call to this channel, else the method's next call
+    where: Callable[[dict[str, Any]], bool] | None = None  # only a call whose arguments pass this
 
 
 class LocalSlack:
@@ -114,11 +115,14 @@ class LocalSlack:
     def fail_next(
         self, method: str, *, status: int = 429, error: str = "ratelimited", retry_after: int | None = 1,
         times: int = 1, hang_seconds: float = 0.0, channel: str | None = None,
+        where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:  # fmt: skip
-        """Answer the next `times` calls of `method` (to `channel`, when given) with an error (a
-        429 carries Retry-After). Failures are used in the order they were asked for."""
+        """Answer the next `times` calls of `method` (to `channel`, and whose arguments pass
+        `where`, when given) with an error (a 429 carries Retry-After). Failures are used in the
+        order they were asked for."""
+        retry = retry_after if status == 429 else None
         self._failures.setdefault(method, []).extend(
-            Failure(status, error, retry_after if status == 429 else None, hang_seconds, channel) for _ in range(times)
+            Failure(status, error, retry, hang_seconds, channel, where) for _ in range(times)
         )
 
     def on_call(self, listener: Callable[[Call], Awaitable[None] | None]) -> None:
@@ -208,7 +212,7 @@ class LocalSlack:
         failures = self._failures.get(method, [])
         channel = str(args.get("channel", ""))
         for index, failure in enumerate(failures):
-            if failure.channel is None or failure.channel == channel:
+            if failure.channel in (None, channel) and (failure.where is None or failure.where(args)):
                 return failures.pop(index)
         return None
 
