@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     ballot_old_keys: SecretStr | None = Field(default=None, alias="NLS_BALLOT_OLD_KEYS")  # comma-separated
     # Operational knobs; defaults suit one workspace of a few hundred people.
     network_channel: str | None = Field(default=None, alias="NLS_NETWORK_CHANNEL")
+    # chat.postMessage calls a second across the workspace, counted over a minute (bot.slack.pacing):
+    # Slack allows "several hundred messages per minute" per workspace, with bursts; 5 is 300 a minute.
     send_rate_per_second: float = Field(default=5.0, gt=0, le=50, alias="NLS_SEND_RATE")
     log_level: str = Field(default="INFO", alias="NLS_LOG_LEVEL")
     db_pool_size: int = Field(default=10, ge=1, le=100, alias="NLS_DB_POOL_SIZE")
