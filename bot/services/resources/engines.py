@@ -90,7 +90,7 @@ def _filter_clauses(shape: FilterShape, rows: Any = Resource.__table__) -> list[
         clauses.append(rows.c.province == _column_param("province", Resource.province))
     if shape.kind:
         clauses.append(rows.c.kind == _column_param("kind", Resource.kind))
-    key = rows.c.id if "id" in rows.c else rows.c.resource_id
+    key = next(rows.c[name] for name in ("id", "resource_id", "rowid") if name in rows.c)
     for i in range(shape.tags):  # EXISTS: a primary-key probe per row, never a list of every tagged id
         tagged = select(ResourceTag.resource_id).where(
             ResourceTag.resource_id == key, ResourceTag.tag == bindparam(f"tag{i}")
@@ -183,13 +183,16 @@ def fts5_expression(plan: Sequence[Match], *, any_term: bool) -> str:
     return (" OR " if any_term else " AND ").join(parts)
 
 
-def _sqlite_candidates(filters: list[ColumnElement[bool]]) -> Select[Any]:
+def _sqlite_candidates(shape: FilterShape) -> Select[Any]:
     """FTS5 walks its matches newest first (rowid order) and stops at the cap; bm25 is computed
-    for those rows only. `resources` is joined only to apply filters."""
+    for those rows only. `resources` is joined only for filters on its columns; tags alone are
+    tested on `resource_tags` straight from the match."""
     score = literal_column("bm25(resources_fts, 20.0, 8.0, 1.0)")  # title, tags, description; lower is better
     stmt = select(FTS5.c.rowid.label("id"), score.label("score")).where(sql_text("resources_fts MATCH :match"))
-    if filters:
-        stmt = stmt.join_from(FTS5, Resource.__table__, Resource.id == FTS5.c.rowid).where(*filters)
+    if shape.language or shape.province or shape.kind:
+        stmt = stmt.join_from(FTS5, Resource.__table__, Resource.id == FTS5.c.rowid).where(*_filter_clauses(shape))
+    elif shape.tags:
+        stmt = stmt.where(*_filter_clauses(shape, FTS5))
     return stmt.order_by(FTS5.c.rowid.desc()).limit(CANDIDATES)
 
 
@@ -336,9 +339,7 @@ def _page_statement(
         order = [Resource.id.desc()]
     else:
         candidates = (
-            _pg_candidates(words, any_term, filters, window)
-            if dialect == "postgresql"
-            else _sqlite_candidates(_filter_clauses(filters))
+            _pg_candidates(words, any_term, filters, window) if dialect == "postgresql" else _sqlite_candidates(filters)
         )
         ranked = select(*candidates.subquery("ranked").c)
         order = [ranked.selected_columns.score, ranked.selected_columns.id.desc()]
