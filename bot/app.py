@@ -90,7 +90,9 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
     async def request_context(req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
         note_request(_describe(req.body))
         try:
-            loaded = await _open_request(deps, _replay_key(req.body), req.context.user_id)
+            claim = claims.current()
+            view_key = claim.view_key if claim is not None else None
+            loaded = await _open_request(deps, _replay_key(req.body), req.context.user_id, view_key)
         except DB_ERRORS:
             log.warning("database unavailable while loading request context")
             note_request(outcome="db_unavailable")
@@ -197,7 +199,8 @@ class NlsApp(RoutedApp):
 
     async def _submit_once(self, req: AsyncBoltRequest, claim: claims.Claim, key: str) -> BoltResponse:
         """A modal submission is applied once per view key, and a second Submit answered as the
-        first was (bot.transport.submissions): from this process's memory, else an empty acknowledgement."""
+        first was (bot.transport.submissions): from this process's memory, else an empty
+        acknowledgement (a view applied by another process or before a restart: `_open_request`)."""
         turn = await self.answers.turn(key, wait_seconds=self.deps.settings.ack_budget)
         if turn.answer is not None:
             note_request(outcome="duplicate")
@@ -206,26 +209,15 @@ class NlsApp(RoutedApp):
             # The first is still at work past this one's own deadline, and may yet save nothing (a
             # write refused as too late): an empty acknowledgement would close the modal as if it
             # had saved. Judged on its own instead; the view's claim decides which of them saves.
-            return await self._unless_applied(req, key)
+            return await super().async_dispatch(req)
         kept: BoltResponse | None = None
         try:
-            response = await self._unless_applied(req, key)
+            response = await super().async_dispatch(req)
             if claim.claimed:
                 kept = _copy(response)
             return response
         finally:
             self.answers.done(key, kept)
-
-    async def _unless_applied(self, req: AsyncBoltRequest, key: str) -> BoltResponse:
-        try:
-            async with self.deps.db.reader() as reader:
-                applied = await submissions.was_applied(reader, key)
-        except DB_ERRORS:  # the request's own first read (build_app's middleware) fails too, and says so
-            applied = False
-        if applied:  # by another process, or before a restart: its answer is not here to repeat
-            note_request(outcome="duplicate")
-            return BoltResponse(status=200, body="")
-        return await super().async_dispatch(req)
 
 
 def _copy(response: BoltResponse) -> BoltResponse:
@@ -239,16 +231,21 @@ def _is_database_error(error: Exception) -> bool:
     return isinstance(error, DB_ERRORS) and not isinstance(error, aiohttp.ClientError)
 
 
-async def _open_request(deps: Deps, replay_key: str | None, user_id: str | None) -> tuple[Ctx, bool, bool] | None:
+async def _open_request(
+    deps: Deps, replay_key: str | None, user_id: str | None, view_key: str | None = None
+) -> tuple[Ctx, bool, bool] | None:
     """Before every listener, in one statement: who is asking (directory entry and language) and
-    whether this delivery was handled before (None then). The delivery is recorded just after,
-    in a batch (bot.transport.deliveries), so no request waits for a write here. Also returned: whether
-    the cached Slack profile is stale, and whether nothing at all says which language they read."""
-    if replay_key is None and user_id is None:
+    whether this delivery was handled before (None then); for a modal submission, in the same
+    read, whether its view was applied already (None then too: by another process, or before a
+    restart). The delivery is recorded just after, in a batch (bot.transport.deliveries), so no
+    request waits for a write here. Also returned: whether the cached Slack profile is stale, and
+    whether nothing at all says which language they read."""
+    if replay_key is None and user_id is None and view_key is None:
         return Ctx(deps=deps, user_id=None, actor=None, t=deps.translator()), False, False
     async with deps.db.reader(snapshot=False) as session:
         who = await requester.identify(session, user_id or "", replay_key)
-    if who.seen_before or (replay_key and not deps.deliveries.accept(replay_key, deps.now())):
+        applied = view_key is not None and await submissions.was_applied(session, view_key)
+    if who.seen_before or applied or (replay_key and not deps.deliveries.accept(replay_key, deps.now())):
         return None
     language = prefs.language(who.pref, deps.settings.nls_locale)
     ctx = Ctx(deps=deps, user_id=user_id, actor=who.member if user_id else None, t=Translator(language))
