@@ -84,20 +84,22 @@ class Database:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=10, pool_recycle=1800)
             kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
-        writer = self.engine
-        if self.is_sqlite:
-            _install_sqlite_transaction_control(self.engine)
-            if isinstance(self.engine.pool, AsyncAdaptedQueuePool):  # a file, not one in-memory connection
-                # Writers take turns (the lock below), and the one whose turn it is has a
-                # connection of its own: in the pool it queued behind every reader, and under a
-                # burst, with each pooled connection a reader's, a turn waited for all of them.
-                writer = create_async_engine(self.url, **kwargs, pool_size=1, max_overflow=0)
-                _install_sqlite_transaction_control(writer)
-        else:
-            _ping_after_a_pause(self.engine)
-        self._write_engine = writer  # what write transactions connect with
-        self._writer_engine = writer.execution_options(sqlite_begin="IMMEDIATE")
-        self._writes = async_sessionmaker(self._writer_engine, expire_on_commit=False)
+        self._installed(self.engine)
+        # A connection of its own for the turns of batched saves (bot.infra.write_batches), and on
+        # SQLite for every writer (they take turns, see the lock below): in the pool a turn queued
+        # behind every reader, and under a burst, with each pooled connection a reader's, it
+        # waited for all of them while the saves of a hundred requests waited for it.
+        own = isinstance(self.engine.pool, AsyncAdaptedQueuePool)  # not SQLite's one in-memory connection
+        self._own: AsyncEngine | None = None
+        if own:
+            # Pinged at every turn: a disconnect the pool sees does not invalidate this one, and a
+            # turn carries many saves, so its three round trips are a small share of each.
+            one = create_async_engine(self.url, **{**kwargs, "pool_size": 1, "max_overflow": 0})
+            self._own = self._installed(one, always_ping=True)
+        writer = self._own if self.is_sqlite and self._own is not None else self.engine
+        self._writes = async_sessionmaker(writer.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
+        turns = self._own if self._own is not None else self.engine
+        self._turn_writes = async_sessionmaker(turns.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         loose_options = {"sqlite_begin": NO_BEGIN} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
         loose = self.engine.execution_options(**loose_options)
@@ -106,14 +108,23 @@ class Database:
         self._writer: asyncio.Task[object] | None = None
         self._batches: dict[Any, write_batches.WriteBatch[Any, Any]] = {}
 
+    def _installed(self, engine: AsyncEngine, *, always_ping: bool = False) -> AsyncEngine:
+        if self.is_sqlite:
+            _install_sqlite_transaction_control(engine)
+        else:
+            _ping_after_a_pause(engine, always=always_ping)
+        return engine
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, turn: bool = False) -> AsyncIterator[AsyncSession]:
         """A write unit of work: committed if the block succeeds, rolled back if it raises.
         One that would begin after its request's acknowledgement deadline raises `Busy` instead
-        (bot.transport.deadline): nothing is written that the person would be told had failed."""
+        (bot.transport.deadline): nothing is written that the person would be told had failed.
+        `turn`: a batch's turn (bot.infra.write_batches), on the connection kept for them."""
+        sessions = self._turn_writes if turn else self._writes
         if self._write_lock is None:
             with claims.kept_if_committed() as made:
-                async with self._writes() as session, session.begin():
+                async with sessions() as session, session.begin():
                     await _refuse_if_late(session, made)
                     yield session
             return
@@ -125,7 +136,7 @@ class Database:
             self._writer = asyncio.current_task()
             try:
                 with claims.kept_if_committed() as made:
-                    async with self._writes() as session, session.begin():
+                    async with sessions() as session, session.begin():
                         await _refuse_if_late(session, made)
                         yield session
             finally:
@@ -151,20 +162,22 @@ class Database:
             yield session
 
     async def warm_up(self, rehearse: Callable[[AsyncSession], Awaitable[object]] | None = None) -> int:
-        """Open the pool's connections before the first request, and on each `rehearse` what the
-        requests will run (in a transaction rolled back, so nothing stays): returns how many were
-        opened. A fresh process used to open them under its first burst, each connect and each
-        first statement on a connection (asyncpg prepares it there) in the way of the others'
-        acknowledgements, and Slack's 3 seconds ran out. Connections are held until all are
-        open, so that the pool opens as many as it keeps; rehearsals take turns (on SQLite a
-        writer waits for the one before). A failure is logged, never raised: nothing needs it."""
+        """Open the pool's connections (and the one batches' turns keep) before the first request,
+        and on each `rehearse` what the requests will run, in a transaction rolled back so that
+        nothing stays; returns how many were opened. A fresh process used to open them under its
+        first burst, each connect and each first statement on a connection (asyncpg prepares it
+        there) in the way of the others' acknowledgements, and Slack's 3 seconds ran out.
+        Connections are held until all are open, so that the pool opens as many as it keeps;
+        rehearsals take turns (on SQLite a writer waits for the one before). A failure is
+        logged, never raised: nothing needs it."""
         size = self.engine.pool.size() if hasattr(self.engine.pool, "size") else 1
-        everyone_connected = asyncio.Barrier(size)
+        own = 0 if self._own is None else 1  # the connection of batches' turns (and SQLite's writers)
+        everyone_connected = asyncio.Barrier(size + own)
         turns = asyncio.Lock()
 
-        async def one() -> None:
+        async def one(sessions: async_sessionmaker[AsyncSession] = self._reads) -> None:
             try:
-                async with self._reads() as session, session.begin():
+                async with sessions() as session, session.begin():
                     await session.connection()
                     await everyone_connected.wait()
                     async with turns:
@@ -177,14 +190,11 @@ class Database:
 
         try:
             async with asyncio.timeout(WARM_UP_SECONDS):  # one connection failing leaves the rest waiting
-                await asyncio.gather(*(one() for _ in range(size)))
-                if self._write_engine is not self.engine:  # SQLite's writer has a connection of its own
-                    async with self._write_engine.connect():
-                        pass
+                await asyncio.gather(*(one() for _ in range(size)), *(one(self._turn_writes) for _ in range(own)))
         except Exception as exc:  # best effort: requests open what they need, as they did before
             log.warning("could not warm up the database pool (%s): connections open as requests come", exc)
             return 0
-        return size
+        return size + own
 
     async def ping(self) -> bool:
         try:
@@ -241,8 +251,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self._write_engine is not self.engine:
-            await self._write_engine.dispose()
+        if self._own is not None:
+            await self._own.dispose()
 
 
 async def _refuse_if_late(session: AsyncSession, made: list[claims.Claim]) -> None:
@@ -272,7 +282,7 @@ def _current_heads(connection: Connection) -> set[str]:
     return set(MigrationContext.configure(connection).get_current_heads())
 
 
-def _ping_after_a_pause(engine: AsyncEngine) -> None:
+def _ping_after_a_pause(engine: AsyncEngine, *, always: bool = False) -> None:
     """After a PostgreSQL restart the pooled connections are dead: a connection taken from the
     pool after `PING_AFTER_SECONDS` unused is pinged first, and a dead one replaced quietly (the
     pool tries another, SQLAlchemy's pessimistic disconnect handling) instead of failing the
@@ -288,7 +298,7 @@ def _ping_after_a_pause(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _ping_if_rested(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if time.monotonic() - record.info.get(RESTED_SINCE, 0.0) < PING_AFTER_SECONDS:
+        if not always and time.monotonic() - record.info.get(RESTED_SINCE, 0.0) < PING_AFTER_SECONDS:
             return
         try:
             dbapi_connection.ping()

@@ -94,7 +94,7 @@ class WriteBatch(Generic[T, R]):
         saves: list[_Save[T, R]] = [] if only is None else [only]
         outcomes: dict[_Save[T, R], BaseException] = {}
         try:
-            async with self._db.transaction() as session:
+            async with self._db.transaction(turn=True) as session:
                 if only is None:  # taken now, not before: those that came while it began join in
                     saves, self._waiting = self._waiting[: self._limit], self._waiting[self._limit :]
                 on_time = [s for s in saves if not (s.clock is not None and s.clock.overdue())]

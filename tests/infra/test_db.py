@@ -70,7 +70,7 @@ async def test_warm_up_opens_the_whole_pool_and_leaves_nothing_written(deps):
     db = deps.db
     pool = db.engine.pool
     assert pool.checkedin() + pool.checkedout() == 0  # nothing opened yet
-    assert await db.warm_up(submissions.rehearse) == pool.size()
+    assert await db.warm_up(submissions.rehearse) == pool.size() + 1  # and the connection batches' turns keep
     assert pool.checkedin() == pool.size()
     for model in (Feedback, SubmittedView, ProcessedDelivery, UserPref):
         async with db.reader() as session:
