@@ -9,11 +9,13 @@ Five 429s are injected, with Retry-After 1, 2, 2, 3 and 3 s (11 s in all), in on
 `next` answers the next five chat.postMessage calls with them, whatever their channel (as Slack
 refusing part of a burst would); `person` gives all five to one person's messages, one after
 another (three to the first, which the sender waits out in the run, two to the next), where the
-waits must add up: the sum is then a true floor. The messages are recorded in
-the ledger first (as the jobs do) and sent by `deliver_due` exactly as the `deliver-messages` sweep
-calls it, with the pooled HTTP session the serving process uses. The stand-in also enforces Slack's
-own limits (one message a second per channel with a short burst, each tier per method): a 429 the
-sender provoked by outrunning them is counted apart from the injected ones.
+waits must add up: the sum is then a true floor. The messages are recorded in the ledger first (as
+the jobs do) and sent by `deliver_due` exactly as the `deliver-messages` sweep calls it (one run
+per 500 messages, back to back), with the pooled HTTP session the serving process uses. The
+stand-in also enforces Slack's own limits (one message a second per channel with a short burst,
+each tier per method): a 429 the sender provoked by outrunning them is counted apart from the
+injected ones. Past a minute's worth of NLS_SEND_RATE (300 at the default) the workspace allowance
+is the floor instead: that one is printed too.
 
 Exits 1 when a message is missing, was delivered twice, reached its person out of order, or is not
 recorded as sent, or when a second sweep sends anything; the time is reported, not judged (on a
@@ -45,6 +47,7 @@ from models import SendStatus
 POST = "chat.postMessage"
 RETRY_AFTERS = (1, 2, 2, 3, 3)
 TARGET = 1.10  # within the sum of the Retry-After waits + 10 %
+PER_RUN = 500  # what one deliver_due run (the sweep's) sends at most: more takes runs back to back
 
 
 def load_average() -> str:
@@ -98,8 +101,8 @@ async def run(args: argparse.Namespace, how: str) -> dict[str, Any]:
     slack = await LocalSlack(latency=args.latency, rate_limits=True).start()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
-        rate = {"NLS_SEND_RATE": args.rate} if args.rate else {}
-        settings = Settings(DATABASE_URL=url, SLACK_API_URL=slack.base_url, SLACK_BOT_TOKEN="xoxb-bench", **rate)
+        chosen = {"NLS_SEND_RATE": args.rate} if args.rate else {}
+        settings = Settings(DATABASE_URL=url, SLACK_API_URL=slack.base_url, SLACK_BOT_TOKEN="xoxb-bench", **chosen)
         db = Database(url)
         await db.upgrade()
         deps = Deps(settings=settings, db=db)
@@ -114,7 +117,7 @@ async def run(args: argparse.Namespace, how: str) -> dict[str, Any]:
         attach_session(client)
         load_before = load_average()
         cpu, started = time.process_time(), time.monotonic()
-        report = await deliver_due(deps, client)
+        reports = [await deliver_due(deps, client) for _ in range(-(-args.messages // PER_RUN))]
         elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
         again = await deliver_due(deps, client)
         load_after = load_average()
@@ -125,6 +128,8 @@ async def run(args: argparse.Namespace, how: str) -> dict[str, Any]:
     await slack.stop()
     calls = list(slack.calls)
     floor = sum(RETRY_AFTERS)
+    rate = settings.send_rate_per_second
+    allowance_floor = max(0.0, args.messages - rate * 60) / rate
     checks = verdicts(calls, expected)
     checks["not recorded as sent"] = args.messages - ledger.get(SendStatus.SENT, 0)
     checks["sent by a second sweep"] = again.sent
@@ -134,15 +139,16 @@ async def run(args: argparse.Namespace, how: str) -> dict[str, Any]:
         "429s injected": how,
         "messages / people": f"{args.messages} / {args.people}",
         "database": "PostgreSQL" if url.startswith("postgres") else "SQLite",
-        "NLS_SEND_RATE / Slack latency": f"{settings.send_rate_per_second:g} / {args.latency * 1000:.0f} ms",
+        "NLS_SEND_RATE / Slack latency": f"{rate:g} / {args.latency * 1000:.0f} ms",
         "total (first claim to last send recorded)": f"{elapsed:.2f} s",
         "floor: the sum of the Retry-After waits": f"{floor} s",
+        "floor: NLS_SEND_RATE past its minute's worth": f"{allowance_floor:.1f} s",
         "total / floor": f"{elapsed / floor:.2f}",
         f"within the floor + {TARGET - 1:.0%}": "yes" if elapsed <= floor * TARGET else "NO",
         "the most Retry-After one person met": f"{most_held} s",
         "that person's floor: their waits + a round trip per call": f"{chain:.2f} s",
         "CPU per message (this process)": f"{cpu / args.messages * 1000:.2f} ms",
-        "sender's report": str(report),
+        "sender's report (each run)": "; ".join(map(str, reports)),
         "429s: injected / provoked by outrunning Slack's limits": (
             f"{sum(1 for c in refused if '_over_limit' not in c.args)} / "
             f"{sum(1 for c in refused if '_over_limit' in c.args)}"
