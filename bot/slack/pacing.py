@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Mapping
 
 from aiolimiter import AsyncLimiter
 
@@ -50,13 +49,12 @@ class SlackLimits:
         *,
         channel_interval: float = CHANNEL_INTERVAL,
         channel_burst: int = CHANNEL_BURST,
-        tiers: Mapping[str, int] | None = None,
         ahead: int | None = None,
     ) -> None:
         self.send_rate = send_rate
         self._ahead = ahead
         self.channel_interval, self.channel_burst = channel_interval, channel_burst
-        self._per_minute = dict(_per_minute(MethodSpec.load()) if tiers is None else tiers)
+        self._per_minute = _per_minute(MethodSpec.load())
         self._methods: dict[str, AsyncLimiter | None] = {}
         self._channels: dict[str, AsyncLimiter] = {}
         self._held: dict[tuple[str, str | None], float] = {}  # (method, channel or None) -> until
