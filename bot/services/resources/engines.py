@@ -256,7 +256,7 @@ def _pg_walk_or_newest(query: ColumnElement[Any], window: int) -> CompoundSelect
     )
     walked = (
         select(recent.c.resource_id, recent.c.document)
-        .where(recent.c.document.op("@@")(query))
+        .where(recent.c.document.op("@@")(_once(query)))
         .order_by(recent.c.resource_id.desc())
         .limit(_constant(CANDIDATES))
         .cte("walked")
@@ -269,6 +269,15 @@ def _pg_walk_or_newest(query: ColumnElement[Any], window: int) -> CompoundSelect
     )
 
 
+def _once(query: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The tsquery as a subquery, which PostgreSQL computes once per statement. Where a row is
+    tested or ranked, the expression itself is computed for every row in a generic plan (its
+    words are parameters there, so it cannot be folded into a constant): 6,000 parsings of
+    `housing` for a walk of 3,000 rows, 28 ms instead of 4. The GIN index condition computes it
+    once whatever the plan, and a custom plan sees the words there to estimate their matches."""
+    return select(query).scalar_subquery()
+
+
 def _pg_candidates(shapes: Sequence[int], any_term: bool, filters: FilterShape, window: int | None) -> Select[Any]:
     """The newest CANDIDATES matches (after filters), ranked."""
     query = pg_tsquery(shapes, any_term=any_term)
@@ -276,7 +285,7 @@ def _pg_candidates(shapes: Sequence[int], any_term: bool, filters: FilterShape, 
         rows = _pg_newest_matches(query, _filter_clauses(filters, PG_FTS)).subquery("candidates")
     else:
         rows = _pg_walk_or_newest(query, window).subquery("candidates")
-    score = -func.ts_rank(PG_WEIGHTS, rows.c.document, query)  # negated: lower is better, as bm25
+    score = -func.ts_rank(PG_WEIGHTS, rows.c.document, _once(query))  # negated: lower is better, as bm25
     return select(rows.c.resource_id.label("id"), score.label("score"))
 
 
