@@ -86,8 +86,14 @@ class WriteBatch(Generic[T, R]):
         return await asyncio.shield(waiting.answer)
 
     async def _take_turns(self) -> None:
-        while self._waiting:
-            await self._turn(None)
+        try:
+            while self._waiting:
+                await self._turn(None)
+        except BaseException:  # stopped (the process is ending): none of those waiting is left hanging
+            waiting, self._waiting = self._waiting, []
+            for save in waiting:
+                save.settle(error=Interrupted())
+            raise
 
     async def _turn(self, only: _Save[T, R] | None) -> None:
         """One transaction: the saves waiting once it has begun (or `only`), each answered after it."""
@@ -103,6 +109,8 @@ class WriteBatch(Generic[T, R]):
                 outcomes.update((s, r) for s, r in zip(on_time, refused, strict=True) if r is not None)
                 applied = [s for s in on_time if s not in outcomes]
                 results = list(await self._write(session, [s.item for s in applied])) if applied else []
+                if len(results) != len(applied):  # before the commit: a write that answers wrong saves nothing
+                    raise RuntimeError(f"{self._write.__qualname__} gave {len(results)} results for {len(applied)}")
         except Exception as error:
             if only is None and not saves:  # it failed as it began: the first waiting share its failure
                 saves, self._waiting = self._waiting[: self._limit], self._waiting[self._limit :]
@@ -118,8 +126,15 @@ class WriteBatch(Generic[T, R]):
                 if save.claim is not None:
                     save.claim.claimed = True
                 save.settle(result)
-        for save, refusal in outcomes.items():
-            save.settle(error=refusal)
+        finally:
+            for save, refusal in outcomes.items():
+                save.settle(error=refusal)
+            for save in saves:  # stopped midway (cancelled at the process's end): none left hanging
+                save.settle(error=Interrupted())
+
+
+class Interrupted(Exception):
+    """The save's turn was stopped before it could say whether it was saved (the process ending)."""
 
 
 def batch_of(batches: dict[Any, WriteBatch[Any, Any]], db: Database, write: Write[T, R]) -> WriteBatch[T, R]:
