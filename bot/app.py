@@ -9,12 +9,14 @@ import dataclasses
 import hashlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncBoltRequest
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -60,6 +62,21 @@ class _ClientCarriesTheToken(logging.Filter):
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_ClientCarriesTheToken())
 
 
+class DirectMiddleware(AsyncMiddleware):
+    """A global middleware Bolt calls with (req, resp, next) as they are: registered as a plain
+    function, Bolt would build its whole set of listener arguments for it on every request."""
+
+    def __init__(self, func: Callable[[AsyncBoltRequest, BoltResponse, Any], Awaitable[BoltResponse | None]]) -> None:
+        self.func = func
+
+    async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
+        return await self.func(req, resp, next)
+
+    @property
+    def name(self) -> str:
+        return f"DirectMiddleware({self.func.__name__})"
+
+
 def web_client(deps: Deps, *, token: str | None = None) -> AsyncWebClient:
     """The Web API client every outbound call uses: `SLACK_API_URL`, retries on connection
     errors, 429 (honouring Retry-After) and 5xx, and a timeout well under Slack's patience."""
@@ -86,7 +103,6 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
     )
     background: set[asyncio.Task[None]] = set()
 
-    @app.middleware
     async def request_context(req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse | None:
         note_request(_describe(req.body))
         try:
@@ -122,6 +138,8 @@ def build_app(deps: Deps, *, signing_secret: str | None = None, client: AsyncWeb
             background.add(task)
             task.add_done_callback(background.discard)
         return response
+
+    app.middleware(DirectMiddleware(request_context))
 
     @app.error
     async def on_error(
