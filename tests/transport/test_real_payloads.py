@@ -21,35 +21,16 @@ waits for them (bot.runtime.drain_in_flight): a traceback in follow-up work is c
 
 from __future__ import annotations
 
-import json
 import logging
-from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlencode
 
 import pytest
 
 from bot.deps import Deps
-from bot.shell import payloads
 from bot.slack.localslack.server import LocalSlack
+from tests.support.corpus import CASES, FILES, body_of
 from tests.support.serving import serving
 
-CORPUS = Path(__file__).parents[1] / "support" / "payloads"
-FILES = sorted(CORPUS.glob("*/*.json"))
-CASES = {f"{path.parent.name}/{path.stem}": json.loads(path.read_text()) for path in FILES}
 STATUS = {"quiet": {200}, "answered": set(range(200, 300)), "refused": {400}}
-
-
-def body_of(case: dict[str, Any], response_url: str) -> str:
-    """The request body as Slack would send it: an event in its Events API wrapper (fresh event
-    id), an interaction as the `payload` form field, any other body as it is."""
-    if "event" in case:
-        return payloads.event_callback(case["event"])
-    if "payload" in case:
-        return "payload=" + quote(json.dumps(case["payload"]).replace("$RESPONSE_URL", response_url))
-    if "form" in case:
-        return urlencode(case["form"])
-    return json.dumps(case["json"])
 
 
 def test_the_corpus_covers_every_kind_of_request():

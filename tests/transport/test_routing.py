@@ -12,9 +12,7 @@ listener wants as it did (an apology, or an empty 200 for an event).
 from __future__ import annotations
 
 import asyncio
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,26 +26,19 @@ from bot.deps import Deps
 from bot.infra.i18n import Translator
 from bot.shell import payloads
 from bot.slack.localslack.server import LocalSlack
+from bot.transport.envelope import Checked, check_envelope
 from bot.transport.routing import RoutedApp, carried_ids
+from tests.support.corpus import admitted_bodies
 from tests.support.slackbot import SIGNING_SECRET, BotClient
 
-CORPUS = Path(__file__).parents[1] / "support" / "payloads"
 USER = "UROUTE0001"
 VIEW = {"id": "VROUTE", "type": "modal", "hash": "1.2", "blocks": [{"type": "input", "block_id": "b"}]}
 
 
 def corpus_bodies() -> list[dict[str, Any]]:
-    """Every request of the payload corpus the envelope check lets through, as Bolt parses it."""
-    bodies = []
-    for path in sorted(CORPUS.glob("*/*.json")):
-        case = json.loads(path.read_text())
-        if case["expect"] == "refused":
-            continue
-        if "event" in case:
-            bodies.append({"type": "event_callback", "event_id": "Ev1", "event": case["event"]})
-        else:
-            bodies.append(case.get("payload") or case.get("form") or case.get("json"))
-    return bodies
+    """Every request of the payload corpus the envelope check lets through, as Bolt is handed it."""
+    checked = [check_envelope(body.encode(), "") for body in admitted_bodies("http://127.0.0.1:9/response")]
+    return [c.body for c in checked if isinstance(c, Checked)]
 
 
 def one_per_id(ids: set[str]) -> list[dict[str, Any]]:

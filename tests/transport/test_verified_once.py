@@ -7,9 +7,8 @@ adapter would have built from the bytes, its form fields decoded as `parse_qsl` 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl
 
 import pytest
 from hypothesis import given, settings
@@ -24,9 +23,9 @@ from bot.deps import Deps
 from bot.shell import payloads
 from bot.transport.envelope import Checked, check_envelope, form_fields
 from bot.transport.front_door import CheckedRequest
+from tests.support.corpus import admitted_bodies
 from tests.support.slackbot import SIGNING_SECRET, BotClient, text_of
 
-CORPUS = Path(__file__).parents[1] / "support" / "payloads"
 USER = "UONCE0001"
 
 
@@ -73,20 +72,8 @@ async def test_a_request_straight_to_the_app_is_verified_by_the_app(deps: Deps, 
 def corpus_bodies() -> list[str]:
     """Every request of the payload corpus the envelope check lets through, as Slack sends it, and
     a command whose text says "payload" (which Bolt reads as an empty body, and so must we)."""
-    bodies = []
-    for path in sorted(CORPUS.glob("*/*.json")):
-        case = json.loads(path.read_text())
-        if case["expect"] == "refused":
-            continue
-        if "event" in case:
-            bodies.append(payloads.event_callback(case["event"], event_id="Ev0NCE"))
-        elif "payload" in case:
-            bodies.append("payload=" + quote(json.dumps(case["payload"])))
-        elif "form" in case:
-            bodies.append(urlencode(case["form"]))
-        else:
-            bodies.append(json.dumps(case["json"]))
-    return [*bodies, payloads.slash_command(USER, "find payload", response_url="http://127.0.0.1:9/r")]
+    response_url = "http://127.0.0.1:9/response"
+    return [*admitted_bodies(response_url), payloads.slash_command(USER, "find payload", response_url=response_url)]
 
 
 def starlette_request(body: str) -> Request:
