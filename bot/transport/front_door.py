@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -30,6 +30,7 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
+from starlette.datastructures import Headers
 from starlette.requests import Request
 
 from bot.infra.logs import note_request
@@ -66,15 +67,31 @@ async def read_body(request: Request, *, seconds: float) -> bytes | Refusal:
     return b"".join(chunks)
 
 
-def signature_refusal(headers: Mapping[str, str], body: bytes | str, secret: str) -> Refusal | None:
+SIGNED_HEADERS = ("x-slack-request-timestamp", "x-slack-signature")
+
+
+def _only_value(headers: Headers | Mapping[str, Sequence[str]], name: str) -> str | None:
+    """The header's one value ("" when absent), or None when it was sent more than once: which of
+    two would count is a choice an attacker should not get (Bolt took the last, we the first).
+    Starlette's headers keep every value (`getlist`); Bolt's are a dict of lists."""
+    values = headers.getlist(name) if isinstance(headers, Headers) else headers.get(name, ())
+    if len(values) > 1:
+        return None
+    return values[0] if values else ""
+
+
+def signature_refusal(headers: Headers | Mapping[str, Sequence[str]], body: bytes | str, secret: str) -> Refusal | None:
     """None if Slack signed these bytes within the last five minutes (slack_sdk's verifier:
-    HMAC-SHA256 of `v0:<timestamp>:<body>`, compared in constant time). A timestamp that is not a
-    number is refused here: the verifier would raise on it."""
-    timestamp = headers.get("x-slack-request-timestamp", "")
+    HMAC-SHA256 of `v0:<timestamp>:<body>`, compared in constant time). Refused here, before the
+    verifier: a signature or timestamp sent twice, and a timestamp that is not a number (the
+    verifier would raise on it)."""
+    timestamp, signature = (_only_value(headers, name) for name in SIGNED_HEADERS)
+    if timestamp is None or signature is None:
+        return Refusal(401, "signature or timestamp header sent more than once")
     if not timestamp.isascii() or not timestamp.isdigit():
         return Refusal(401, "request timestamp is not a number")
     verifier = SignatureVerifier(signing_secret=secret)
-    if not verifier.is_valid(body=body, timestamp=timestamp, signature=headers.get("x-slack-signature", "")):
+    if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
         return Refusal(401, "bad or stale signature")
     return None
 
@@ -97,8 +114,7 @@ def unverified_refusal(req: AsyncBoltRequest, secret: str) -> BoltResponse | Non
     to the app): the same check, before anything else, answered as Bolt's own check answered it."""
     if req.mode != "http" or (isinstance(req, CheckedRequest) and req.verified):
         return None
-    headers = {name: values[0] for name, values in req.headers.items() if values}
-    refusal = signature_refusal(headers, req.raw_body, secret)
+    refusal = signature_refusal(req.headers, req.raw_body, secret)
     if refusal is None:
         return None
     log.warning("Slack request refused: %s", refusal.reason)
