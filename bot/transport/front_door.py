@@ -83,8 +83,10 @@ def _only_value(headers: Headers | Mapping[str, Sequence[str]], name: str) -> st
 def signature_refusal(headers: Headers | Mapping[str, Sequence[str]], body: bytes | str, secret: str) -> Refusal | None:
     """None if Slack signed these bytes within the last five minutes (slack_sdk's verifier:
     HMAC-SHA256 of `v0:<timestamp>:<body>`, compared in constant time). Refused here, before the
-    verifier: a signature or timestamp sent twice, and a timestamp that is not a number (the
-    verifier would raise on it)."""
+    verifier: no secret to check with, a signature or timestamp sent twice, and a timestamp that
+    is not a number (the verifier would raise on the first and the last)."""
+    if not secret:
+        return Refusal(401, "no signing secret")
     timestamp, signature = (_only_value(headers, name) for name in SIGNED_HEADERS)
     if timestamp is None or signature is None:
         return Refusal(401, "signature or timestamp header sent more than once")

@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import random
 import re
 import time
@@ -198,9 +199,10 @@ def unsigned_settings(database_url: str, slack: LocalSlack) -> Settings:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_with_no_signing_secret_set_a_forgery_is_still_refused(unsigned_settings, clock, slack):
+async def test_with_no_signing_secret_set_a_forgery_is_still_refused(unsigned_settings, clock, slack, caplog):
     """The front door skips its check when NLS has no signing secret (serve refuses to start so,
-    but worker and test builds do not): the app's own check must then refuse, as Bolt's did."""
+    but worker and test builds do not): the app's own check must then refuse, as Bolt's did, with
+    401 and the reason, not as an unparseable request (slack_sdk raises on an empty key)."""
     deps = Deps(settings=unsigned_settings, db=Database(unsigned_settings.database_url), clock=clock)
     try:
         async with serving(deps, slack) as bot:
@@ -208,10 +210,12 @@ async def test_with_no_signing_secret_set_a_forgery_is_still_refused(unsigned_se
             for name in ("unsigned", "mis-signed", "empty-key-signed", "stale"):
                 content, headers = forgeries(body)[name]
                 response = await bot.http.post("/slack/events", content=content, headers=headers)
-                # Refused, never run: 401, or 400 where slack_sdk refuses to verify with an empty
-                # key (a ValueError, answered as unparseable); before #18 Bolt's check raised the
-                # same ValueError and the app answered 200 with "something went wrong".
-                assert response.status_code in (400, 401), name
+                # Refused, never run (before #18 Bolt's check raised slack_sdk's ValueError for the
+                # empty key and the app answered 200 with "something went wrong").
+                assert response.status_code == 401, name
+            warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+            assert "Slack request refused: no signing secret" in warnings, warnings
+            assert not any("unparseable" in w for w in warnings), warnings
             await asyncio.sleep(0.5)
             async with deps.db.reader() as session:
                 assert await session.get(UserPref, USER) is None  # `lang fr` never ran
