@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services.sql import chunks, insert_if_absent
 from models import OutboundMessage, SendStatus
@@ -87,14 +88,27 @@ async def claim_due(
     `held_back`. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets two senders share the work without
     overlap; on SQLite the write transaction (BEGIN IMMEDIATE) serialises claimers.
     """
-    due = or_(
-        (OutboundMessage.status == SendStatus.PENDING) & (OutboundMessage.not_before <= now),
-        (OutboundMessage.status == SendStatus.SENDING) & (OutboundMessage.claimed_at < now - IN_DOUBT_AFTER),
+    # Only messages whose channel's earlier unfinished ones are all due too, ordered by the latest
+    # `not_before` among those and their own (then by id): each channel's run sorts in its order and
+    # a later message never comes before the earlier ones it needs, so what `limit` takes is
+    # claimable (bar rows another sender locks). Ordering by a row's own `not_before` let the later
+    # messages of channels waiting on a retry fill every claim and claim nothing, for good.
+    earlier = aliased(OutboundMessage)
+    same_channel_before = (
+        (earlier.channel == OutboundMessage.channel)
+        & (earlier.id < OutboundMessage.id)
+        & earlier.status.in_(UNFINISHED)
+    )
+    due_from = (
+        select(func.max(earlier.not_before))
+        .where(same_channel_before | (earlier.id == OutboundMessage.id))
+        .correlate(OutboundMessage)
+        .scalar_subquery()
     )
     query = (
         select(OutboundMessage.id, OutboundMessage.channel)
-        .where(due)
-        .order_by(OutboundMessage.not_before, OutboundMessage.id)
+        .where(_due(OutboundMessage, now), ~select(earlier.id).where(same_channel_before, ~_due(earlier, now)).exists())
+        .order_by(due_from, OutboundMessage.id)
     )
     if keys is not None:
         query = query.where(OutboundMessage.key.in_(keys))
@@ -116,6 +130,14 @@ async def claim_due(
     ).scalars()
     claimed = [Outgoing(r.id, r.key, r.channel, r.text, r.blocks, r.thread_ts, r.attempts) for r in rows]
     return sorted(claimed, key=lambda o: o.id)
+
+
+def _due(message: type[OutboundMessage], now: datetime) -> ColumnElement[bool]:
+    """Pending and past its `not_before`, or left `sending` so long that its sender is presumed dead."""
+    return or_(
+        (message.status == SendStatus.PENDING) & (message.not_before <= now),
+        (message.status == SendStatus.SENDING) & (message.claimed_at < now - IN_DOUBT_AFTER),
+    )
 
 
 async def _first_in_their_channels(session: AsyncSession, candidates: Sequence[tuple[int, str]]) -> list[int]:

@@ -181,11 +181,12 @@ class _Run:
             async with self.in_flight if tries == 0 else contextlib.nullcontext():
                 self.trying.add(message.id)
                 attempt = await self._post(message)
-            if attempt.error is None:
-                async with self.deps.db.transaction() as session:
-                    await outbox.mark_sent(session, message.id, slack_ts=attempt.ts, now=self.deps.now())
-                self.report.sent += 1
-                return True
+                if attempt.error is None:  # recorded before the slot is free, so a kill -9 leaves at
+                    # most IN_FLIGHT messages posted and not recorded (sent again once in doubt)
+                    async with self.deps.db.transaction() as session:
+                        await outbox.mark_sent(session, message.id, slack_ts=attempt.ts, now=self.deps.now())
+                    self.report.sent += 1
+                    return True
             if attempt.retry_after is None:
                 break
             self.limits.rate_limited(POST, message.channel, attempt.retry_after)

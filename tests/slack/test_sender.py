@@ -138,3 +138,22 @@ async def test_a_sender_that_died_holding_claims_leaves_them_to_no_one_until_the
     restarted = await deliver_due(deps, web_client(deps))
     assert restarted.sent == 2 and sorted(_delivered(slack)) == ["a2", "b1"]  # a1, recorded as sent, is not again
     assert (await deliver_due(deps, web_client(deps))).sent == 0
+
+
+async def test_channels_held_behind_their_failed_first_message_never_stall_everyone_else(deps, slack, clock):
+    """More channels held behind a retry than a claim takes (300 at 5/s): claims must still reach
+    the messages they can send, or the sender stalls for good, for everyone (#18 review)."""
+    clock.set(deps.now())
+    people = [f"UPERSON{n:03d}" for n in range(100)]
+    await _enqueue(deps, *((person, f"{person}-{n}") for person in people for n in range(4)))
+    for person in people:
+        slack.fail_next(POST, status=500, error="internal_error", channel=person, times=3)
+    limits = SlackLimits(5, channel_interval=0.01)
+    await deliver_due(deps, web_client(deps), limits=limits)
+    await _enqueue(deps, (OTHER, "fresh"))
+    for _ in range(3):
+        clock.set(deps.now() + timedelta(hours=1))
+        await deliver_due(deps, web_client(deps), limits=limits)
+    rows = await _rows(deps)
+    assert [k for k, r in rows.items() if r.status is not SendStatus.SENT] == [] and len(rows) == 401
+    assert all(_delivered(slack, p) == [f"{p}-{n}" for n in range(4)] for p in people)
