@@ -118,7 +118,9 @@ class _Run:
                         self._queue(message, workers)
                     if len(batch) == room:  # more may be due (or no room): claim when half is through
                         await self._until(lambda: self.outstanding <= self.limits.ahead // 2)
-                    elif behind & self.finished:  # what they waited for finished while we claimed
+                    elif behind & self.finished or (self.finished and not batch):
+                        # What they waited for finished while we claimed: a later message whose
+                        # channel was still sending when the claim read the ledger is not in it.
                         continue
                     elif ours := behind & self.queues.keys():  # they wait for a channel of ours: claim when one is done
                         await self._until(lambda ours=ours: not ours <= self.queues.keys())
